@@ -1,0 +1,1102 @@
+package dev.rnn4j.backend.cpu;
+
+import dev.rnn4j.backend.Activation;
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.tensor.DType;
+import dev.rnn4j.tensor.Mat;
+import dev.rnn4j.tensor.Shape;
+import dev.rnn4j.tensor.Tensor;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The CPU backend: GEMMs on oneDNN's sgemm, every other primitive as a fused Java loop split over a
+ * fixed thread pool. Thread-safe for calls on disjoint tensors. Its loops are the reference the
+ * CUDA kernels are tested against.
+ */
+public final class CpuBackend implements Backend {
+  /** Columns of one work unit in the per-step cell loops. */
+  private static final int COL_BLOCK = 128;
+
+  private final CpuParallel parallel;
+  private final Set<CpuTensor> live = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  /**
+   * A backend whose Java loops use {@code threads} threads (oneDNN's come from OMP_NUM_THREADS).
+   */
+  public CpuBackend(int threads) {
+    DnnlGemm.load();
+    this.parallel = new CpuParallel(threads);
+  }
+
+  /** A backend using every available processor. */
+  public CpuBackend() {
+    this(Runtime.getRuntime().availableProcessors());
+  }
+
+  @Override
+  public String name() {
+    return "cpu";
+  }
+
+  /** Threads used by the Java loops. */
+  public int threads() {
+    return parallel.threads();
+  }
+
+  /** Number of tensors allocated and not yet closed (for leak checks). */
+  public int liveTensors() {
+    return live.size();
+  }
+
+  void released(CpuTensor t) {
+    live.remove(t);
+  }
+
+  // ---------------------------------------------------------------- memory
+
+  private void checkOpen() {
+    if (closed) {
+      throw new IllegalStateException("the CPU backend is closed");
+    }
+  }
+
+  @Override
+  public Tensor zeros(DType dtype, Shape shape) {
+    checkOpen();
+    CpuTensor t = new CpuTensor(this, dtype, shape);
+    live.add(t);
+    return t;
+  }
+
+  @Override
+  public Tensor upload(float[] data, int... dims) {
+    Shape s = Shape.of(dims);
+    if (data.length != s.numel()) {
+      throw new IllegalArgumentException(
+          "upload: " + data.length + " values do not fill shape " + s + " (" + s.numel() + ")");
+    }
+    Tensor t = zeros(DType.FLOAT32, s);
+    f(t).put(0, data);
+    return t;
+  }
+
+  @Override
+  public Tensor uploadInts(int[] data, int... dims) {
+    Shape s = Shape.of(dims);
+    if (data.length != s.numel()) {
+      throw new IllegalArgumentException(
+          "uploadInts: " + data.length + " values do not fill shape " + s + " (" + s.numel() + ")");
+    }
+    Tensor t = zeros(DType.INT32, s);
+    i(t).put(0, data);
+    return t;
+  }
+
+  @Override
+  public float[] download(Tensor t) {
+    float[] out = new float[(int) t.numel()];
+    f(t).get(0, out);
+    return out;
+  }
+
+  @Override
+  public int[] downloadInts(Tensor t) {
+    int[] out = new int[(int) t.numel()];
+    i(t).get(0, out);
+    return out;
+  }
+
+  static CpuTensor cpu(Tensor t) {
+    if (t instanceof CpuTensor c) {
+      return c;
+    }
+    throw new IllegalArgumentException(
+        "expected a tensor of the CPU backend, got " + (t == null ? "null" : t.toString()));
+  }
+
+  static FloatBuffer f(Tensor t) {
+    return cpu(t).floats();
+  }
+
+  static IntBuffer i(Tensor t) {
+    return cpu(t).ints();
+  }
+
+  private static IntBuffer lens(Tensor lengths) {
+    return lengths == null ? null : i(lengths);
+  }
+
+  private static void sameSize(String op, Tensor a, Tensor b) {
+    if (a.numel() != b.numel()) {
+      throw new IllegalArgumentException(op + ": sizes differ, " + a.shape() + " vs " + b.shape());
+    }
+  }
+
+  @Override
+  public void copy(Tensor src, Tensor dst) {
+    sameSize("copy", src, dst);
+    if (src.dtype() != dst.dtype()) {
+      throw new IllegalArgumentException("copy: " + src.dtype() + " into " + dst.dtype());
+    }
+    if (src.dtype() == DType.FLOAT32) {
+      f(dst).put(0, f(src), 0, (int) src.numel());
+    } else {
+      i(dst).put(0, i(src), 0, (int) src.numel());
+    }
+  }
+
+  @Override
+  public void copy(Mat src, Mat dst) {
+    if (src.rows() != dst.rows() || src.cols() != dst.cols()) {
+      throw new IllegalArgumentException("copy: view " + src + " into " + dst);
+    }
+    FloatBuffer s = f(src.tensor());
+    FloatBuffer d = f(dst.tensor());
+    int cols = src.cols();
+    for (int r = 0; r < src.rows(); r++) {
+      d.put(
+          (int) (dst.offset() + (long) r * dst.ld()),
+          s,
+          (int) (src.offset() + (long) r * src.ld()),
+          cols);
+    }
+  }
+
+  @Override
+  public void fill(Tensor x, float value) {
+    fill(Mat.of(x), value);
+  }
+
+  @Override
+  public void fill(Mat x, float value) {
+    FloatBuffer d = f(x.tensor());
+    for (int r = 0; r < x.rows(); r++) {
+      int p = (int) (x.offset() + (long) r * x.ld());
+      for (int c = 0; c < x.cols(); c++) {
+        d.put(p + c, value);
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- GEMM
+
+  @Override
+  public void gemm(Mat a, boolean ta, Mat b, boolean tb, Mat c, float alpha, float beta) {
+    int m = ta ? a.cols() : a.rows();
+    int k = ta ? a.rows() : a.cols();
+    int kb = tb ? b.cols() : b.rows();
+    int n = tb ? b.rows() : b.cols();
+    if (k != kb || c.rows() != m || c.cols() != n) {
+      throw new IllegalArgumentException(
+          "gemm: op(A) is "
+              + m
+              + "x"
+              + k
+              + ", op(B) is "
+              + kb
+              + "x"
+              + n
+              + ", C is "
+              + c.rows()
+              + "x"
+              + c.cols()
+              + "; expected (M,K)·(K,N) -> (M,N)");
+    }
+    if (k == 0) {
+      scaleMat(c, beta);
+      return;
+    }
+    DnnlGemm.sgemm(
+        ta,
+        tb,
+        m,
+        n,
+        k,
+        alpha,
+        cpu(a.tensor()).pointer(),
+        a.offset(),
+        a.ld(),
+        cpu(b.tensor()).pointer(),
+        b.offset(),
+        b.ld(),
+        beta,
+        cpu(c.tensor()).pointer(),
+        c.offset(),
+        c.ld());
+  }
+
+  private void scaleMat(Mat c, float beta) {
+    FloatBuffer d = f(c.tensor());
+    for (int r = 0; r < c.rows(); r++) {
+      int p = (int) (c.offset() + (long) r * c.ld());
+      for (int j = 0; j < c.cols(); j++) {
+        d.put(p + j, beta == 0f ? 0f : beta * d.get(p + j));
+      }
+    }
+  }
+
+  @Override
+  public void gemmStridedBatched(
+      int count,
+      Mat a,
+      long strideA,
+      boolean ta,
+      Mat b,
+      long strideB,
+      boolean tb,
+      Mat c,
+      long strideC,
+      float alpha,
+      float beta) {
+    for (int i = 0; i < count; i++) {
+      gemm(
+          shift(a, i * strideA), ta, shift(b, i * strideB), tb, shift(c, i * strideC), alpha, beta);
+    }
+  }
+
+  private static Mat shift(Mat m, long by) {
+    return new Mat(m.tensor(), m.offset() + by, m.rows(), m.cols(), m.ld());
+  }
+
+  // ---------------------------------------------------------------- elementwise
+
+  @Override
+  public void axpby(float alpha, Tensor x, float beta, Tensor y) {
+    sameSize("axpby", x, y);
+    FloatBuffer xs = f(x);
+    FloatBuffer ys = f(y);
+    parallel.forRange(
+        (int) x.numel(),
+        1,
+        (lo, hi) -> {
+          for (int k = lo; k < hi; k++) {
+            ys.put(k, alpha * xs.get(k) + (beta == 0f ? 0f : beta * ys.get(k)));
+          }
+        });
+  }
+
+  @Override
+  public void mul(Tensor a, Tensor b, Tensor out) {
+    sameSize("mul", a, b);
+    sameSize("mul", a, out);
+    FloatBuffer as = f(a);
+    FloatBuffer bs = f(b);
+    FloatBuffer os = f(out);
+    parallel.forRange(
+        (int) a.numel(),
+        1,
+        (lo, hi) -> {
+          for (int k = lo; k < hi; k++) {
+            os.put(k, as.get(k) * bs.get(k));
+          }
+        });
+  }
+
+  @Override
+  public void scale(Tensor x, float alpha) {
+    FloatBuffer xs = f(x);
+    parallel.forRange(
+        (int) x.numel(),
+        1,
+        (lo, hi) -> {
+          for (int k = lo; k < hi; k++) {
+            xs.put(k, alpha * xs.get(k));
+          }
+        });
+  }
+
+  @Override
+  public void addRowVector(Mat m, Tensor bias) {
+    if (bias.numel() != m.cols()) {
+      throw new IllegalArgumentException(
+          "addRowVector: bias has " + bias.numel() + " elements, rows have " + m.cols());
+    }
+    FloatBuffer d = f(m.tensor());
+    FloatBuffer bs = f(bias);
+    int cols = m.cols();
+    parallel.forRange(
+        m.rows(),
+        cols,
+        (lo, hi) -> {
+          for (int r = lo; r < hi; r++) {
+            int p = (int) (m.offset() + (long) r * m.ld());
+            for (int j = 0; j < cols; j++) {
+              d.put(p + j, d.get(p + j) + bs.get(j));
+            }
+          }
+        });
+  }
+
+  @Override
+  public void sumRows(Mat m, Tensor out, float beta) {
+    if (out.numel() != m.cols()) {
+      throw new IllegalArgumentException(
+          "sumRows: output has " + out.numel() + " elements, rows have " + m.cols());
+    }
+    FloatBuffer s = f(m.tensor());
+    FloatBuffer o = f(out);
+    int cols = m.cols();
+    parallel.forRange(
+        cols,
+        m.rows(),
+        (lo, hi) -> {
+          double[] acc = new double[hi - lo];
+          for (int r = 0; r < m.rows(); r++) {
+            int p = (int) (m.offset() + (long) r * m.ld());
+            for (int j = lo; j < hi; j++) {
+              acc[j - lo] += s.get(p + j);
+            }
+          }
+          for (int j = lo; j < hi; j++) {
+            o.put(j, (float) (acc[j - lo] + (beta == 0f ? 0.0 : beta * o.get(j))));
+          }
+        });
+  }
+
+  @Override
+  public void tanh(Tensor x, Tensor y) {
+    sameSize("tanh", x, y);
+    FloatBuffer xs = f(x);
+    FloatBuffer ys = f(y);
+    parallel.forRange(
+        (int) x.numel(),
+        8,
+        (lo, hi) -> {
+          for (int k = lo; k < hi; k++) {
+            ys.put(k, FastMath.tanh(xs.get(k)));
+          }
+        });
+  }
+
+  @Override
+  public void tanhBackward(Tensor y, Tensor dy, Tensor dx, float beta) {
+    sameSize("tanhBackward", y, dy);
+    sameSize("tanhBackward", y, dx);
+    FloatBuffer ys = f(y);
+    FloatBuffer dys = f(dy);
+    FloatBuffer dxs = f(dx);
+    parallel.forRange(
+        (int) y.numel(),
+        1,
+        (lo, hi) -> {
+          for (int k = lo; k < hi; k++) {
+            float v = ys.get(k);
+            float g = dys.get(k) * (1f - v * v);
+            dxs.put(k, beta == 0f ? g : beta * dxs.get(k) + g);
+          }
+        });
+  }
+
+  @Override
+  public double sumSquares(Tensor x) {
+    FloatBuffer xs = f(x);
+    double s = 0;
+    for (int k = 0, n = (int) x.numel(); k < n; k++) {
+      double v = xs.get(k);
+      s += v * v;
+    }
+    return s;
+  }
+
+  @Override
+  public double sum(Tensor x) {
+    FloatBuffer xs = f(x);
+    double s = 0;
+    for (int k = 0, n = (int) x.numel(); k < n; k++) {
+      s += xs.get(k);
+    }
+    return s;
+  }
+
+  @Override
+  public boolean allFinite(Tensor x) {
+    FloatBuffer xs = f(x);
+    for (int k = 0, n = (int) x.numel(); k < n; k++) {
+      if (!Float.isFinite(xs.get(k))) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  // ---------------------------------------------------------------- sequence helpers
+
+  private static int[] btf(String op, Tensor seq) {
+    Shape s = seq.shape();
+    if (s.rank() != 3) {
+      throw new IllegalArgumentException(op + ": expected a (B, T, F) tensor, got " + s);
+    }
+    return s.dims();
+  }
+
+  private static int length(IntBuffer lens, int b, int steps) {
+    return lens == null ? steps : lens.get(b);
+  }
+
+  @Override
+  public void reverseSequences(Tensor src, Tensor dst, Tensor lengths) {
+    int[] d = btf("reverseSequences", src);
+    if (!src.shape().equals(dst.shape())) {
+      throw new IllegalArgumentException(
+          "reverseSequences: src " + src.shape() + " and dst " + dst.shape() + " differ");
+    }
+    FloatBuffer s = f(src);
+    FloatBuffer o = f(dst);
+    IntBuffer lens = lens(lengths);
+    int steps = d[1];
+    int feat = d[2];
+    for (int b = 0; b < d[0]; b++) {
+      int len = length(lens, b, steps);
+      int base = b * steps * feat;
+      for (int t = 0; t < steps; t++) {
+        int to = base + t * feat;
+        if (t < len) {
+          o.put(to, s, base + (len - 1 - t) * feat, feat);
+        } else {
+          for (int j = 0; j < feat; j++) {
+            o.put(to + j, 0f);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public void gatherLastStep(Tensor seq, Tensor lengths, Tensor out) {
+    int[] d = btf("gatherLastStep", seq);
+    if (out.numel() != (long) d[0] * d[2]) {
+      throw new IllegalArgumentException(
+          "gatherLastStep: out " + out.shape() + " is not (B, F) for seq " + seq.shape());
+    }
+    FloatBuffer s = f(seq);
+    FloatBuffer o = f(out);
+    IntBuffer lens = lens(lengths);
+    for (int b = 0; b < d[0]; b++) {
+      int t = length(lens, b, d[1]) - 1;
+      o.put(b * d[2], s, (b * d[1] + t) * d[2], d[2]);
+    }
+  }
+
+  @Override
+  public void scatterAddLastStep(Tensor x, Tensor lengths, Tensor seq) {
+    int[] d = btf("scatterAddLastStep", seq);
+    if (x.numel() != (long) d[0] * d[2]) {
+      throw new IllegalArgumentException(
+          "scatterAddLastStep: x " + x.shape() + " is not (B, F) for seq " + seq.shape());
+    }
+    FloatBuffer s = f(seq);
+    FloatBuffer xs = f(x);
+    IntBuffer lens = lens(lengths);
+    for (int b = 0; b < d[0]; b++) {
+      int p = (b * d[1] + length(lens, b, d[1]) - 1) * d[2];
+      for (int j = 0; j < d[2]; j++) {
+        s.put(p + j, s.get(p + j) + xs.get(b * d[2] + j));
+      }
+    }
+  }
+
+  @Override
+  public void maskKeys(Tensor scores, Tensor lengths, float value) {
+    int[] d = btf("maskKeys", scores);
+    FloatBuffer s = f(scores);
+    IntBuffer lens = i(lengths);
+    for (int b = 0; b < d[0]; b++) {
+      int len = lens.get(b);
+      for (int q = 0; q < d[1]; q++) {
+        int p = (b * d[1] + q) * d[2];
+        for (int k = len; k < d[2]; k++) {
+          s.put(p + k, value);
+        }
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- cells
+
+  /** Runs body over rows × column blocks of width COL_BLOCK, in parallel when large enough. */
+  private void forCells(int rows, int cols, int costPerElement, CellBody body) {
+    int blocks = (cols + COL_BLOCK - 1) / COL_BLOCK;
+    parallel.forRange(
+        rows * blocks,
+        (long) Math.min(cols, COL_BLOCK) * costPerElement,
+        (lo, hi) -> {
+          for (int u = lo; u < hi; u++) {
+            int b = u / blocks;
+            int j0 = (u % blocks) * COL_BLOCK;
+            body.run(b, j0, Math.min(cols, j0 + COL_BLOCK));
+          }
+        });
+  }
+
+  @FunctionalInterface
+  private interface CellBody {
+    void run(int b, int j0, int j1);
+  }
+
+  private static void checkCell(String op, Mat m, int rows, int cols, String what) {
+    if (m.rows() != rows || m.cols() != cols) {
+      throw new IllegalArgumentException(
+          op
+              + ": "
+              + what
+              + " is "
+              + m.rows()
+              + "x"
+              + m.cols()
+              + ", expected "
+              + rows
+              + "x"
+              + cols);
+    }
+  }
+
+  @Override
+  public void rnnCellForward(Activation act, Mat pre, Tensor biasHh, Mat h, Tensor lengths, int t) {
+    int rows = pre.rows();
+    int hid = pre.cols();
+    checkCell("rnnCellForward", h, rows, hid, "h");
+    FloatBuffer p = f(pre.tensor());
+    FloatBuffer bias = f(biasHh);
+    FloatBuffer hs = f(h.tensor());
+    IntBuffer lens = lens(lengths);
+    forCells(
+        rows,
+        hid,
+        4,
+        (b, j0, j1) ->
+            CpuCells.rnnForward(
+                act, p, pre.offset(), pre.ld(), bias, hs, h.offset(), h.ld(), lens, t, b, j0, j1));
+  }
+
+  @Override
+  public void rnnCellBackward(Activation act, Mat h, Mat dh, Mat dPre, Tensor lengths, int t) {
+    int rows = h.rows();
+    int hid = h.cols();
+    checkCell("rnnCellBackward", dh, rows, hid, "dh");
+    checkCell("rnnCellBackward", dPre, rows, hid, "dPre");
+    FloatBuffer hs = f(h.tensor());
+    FloatBuffer dhs = f(dh.tensor());
+    FloatBuffer dps = f(dPre.tensor());
+    IntBuffer lens = lens(lengths);
+    forCells(
+        rows,
+        hid,
+        1,
+        (b, j0, j1) ->
+            CpuCells.rnnBackward(
+                act,
+                hs,
+                h.offset(),
+                h.ld(),
+                dhs,
+                dh.offset(),
+                dh.ld(),
+                dps,
+                dPre.offset(),
+                dPre.ld(),
+                lens,
+                t,
+                b,
+                j0,
+                j1));
+  }
+
+  @Override
+  public void lstmCellForward(
+      Mat gates, Tensor biasHh, Mat cPrev, Mat c, Mat h, Tensor lengths, int t) {
+    int rows = gates.rows();
+    int hid = gates.cols() / 4;
+    checkCell("lstmCellForward", gates, rows, 4 * hid, "gates");
+    checkCell("lstmCellForward", cPrev, rows, hid, "cPrev");
+    checkCell("lstmCellForward", c, rows, hid, "c");
+    checkCell("lstmCellForward", h, rows, hid, "h");
+    FloatBuffer g = f(gates.tensor());
+    FloatBuffer bias = f(biasHh);
+    FloatBuffer cp = f(cPrev.tensor());
+    FloatBuffer cs = f(c.tensor());
+    FloatBuffer hs = f(h.tensor());
+    IntBuffer lens = lens(lengths);
+    forCells(
+        rows,
+        hid,
+        20,
+        (b, j0, j1) ->
+            CpuCells.lstmForward(
+                g,
+                gates.offset(),
+                gates.ld(),
+                bias,
+                hid,
+                cp,
+                cPrev.offset(),
+                cPrev.ld(),
+                cs,
+                c.offset(),
+                c.ld(),
+                hs,
+                h.offset(),
+                h.ld(),
+                lens,
+                t,
+                b,
+                j0,
+                j1));
+  }
+
+  @Override
+  public void lstmCellBackward(
+      Mat gates, Mat c, Mat cPrev, Mat dh, Tensor dc, Mat dGates, Tensor lengths, int t) {
+    int rows = gates.rows();
+    int hid = gates.cols() / 4;
+    checkCell("lstmCellBackward", c, rows, hid, "c");
+    checkCell("lstmCellBackward", cPrev, rows, hid, "cPrev");
+    checkCell("lstmCellBackward", dh, rows, hid, "dh");
+    checkCell("lstmCellBackward", dGates, rows, 4 * hid, "dGates");
+    if (dc.numel() != (long) rows * hid) {
+      throw new IllegalArgumentException(
+          "lstmCellBackward: dc " + dc.shape() + " is not (" + rows + ", " + hid + ")");
+    }
+    FloatBuffer g = f(gates.tensor());
+    FloatBuffer cs = f(c.tensor());
+    FloatBuffer cp = f(cPrev.tensor());
+    FloatBuffer dhs = f(dh.tensor());
+    FloatBuffer dcs = f(dc);
+    FloatBuffer dg = f(dGates.tensor());
+    IntBuffer lens = lens(lengths);
+    forCells(
+        rows,
+        hid,
+        10,
+        (b, j0, j1) ->
+            CpuCells.lstmBackward(
+                g,
+                gates.offset(),
+                gates.ld(),
+                hid,
+                cs,
+                c.offset(),
+                c.ld(),
+                cp,
+                cPrev.offset(),
+                cPrev.ld(),
+                dhs,
+                dh.offset(),
+                dh.ld(),
+                dcs,
+                dg,
+                dGates.offset(),
+                dGates.ld(),
+                lens,
+                t,
+                b,
+                j0,
+                j1));
+  }
+
+  @Override
+  public void gruCellForward(
+      Mat xGates, Mat hGates, Tensor biasHh, Mat hPrev, Mat h, Mat saved, Tensor lengths, int t) {
+    int rows = xGates.rows();
+    int hid = xGates.cols() / 3;
+    checkCell("gruCellForward", xGates, rows, 3 * hid, "xGates");
+    checkCell("gruCellForward", hGates, rows, 3 * hid, "hGates");
+    checkCell("gruCellForward", hPrev, rows, hid, "hPrev");
+    checkCell("gruCellForward", h, rows, hid, "h");
+    checkCell("gruCellForward", saved, rows, 4 * hid, "saved");
+    FloatBuffer xg = f(xGates.tensor());
+    FloatBuffer hg = f(hGates.tensor());
+    FloatBuffer bias = f(biasHh);
+    FloatBuffer hp = f(hPrev.tensor());
+    FloatBuffer hs = f(h.tensor());
+    FloatBuffer ss = f(saved.tensor());
+    IntBuffer lens = lens(lengths);
+    forCells(
+        rows,
+        hid,
+        20,
+        (b, j0, j1) ->
+            CpuCells.gruForward(
+                xg,
+                xGates.offset(),
+                xGates.ld(),
+                hg,
+                hGates.offset(),
+                hGates.ld(),
+                bias,
+                hid,
+                hp,
+                hPrev.offset(),
+                hPrev.ld(),
+                hs,
+                h.offset(),
+                h.ld(),
+                ss,
+                saved.offset(),
+                saved.ld(),
+                lens,
+                t,
+                b,
+                j0,
+                j1));
+  }
+
+  @Override
+  public void gruCellBackward(
+      Mat saved, Mat hPrev, Mat dh, Mat dxGates, Mat dhGates, Mat dhPrev, Tensor lengths, int t) {
+    int rows = saved.rows();
+    int hid = saved.cols() / 4;
+    checkCell("gruCellBackward", hPrev, rows, hid, "hPrev");
+    checkCell("gruCellBackward", dh, rows, hid, "dh");
+    checkCell("gruCellBackward", dxGates, rows, 3 * hid, "dxGates");
+    checkCell("gruCellBackward", dhGates, rows, 3 * hid, "dhGates");
+    checkCell("gruCellBackward", dhPrev, rows, hid, "dhPrev");
+    FloatBuffer ss = f(saved.tensor());
+    FloatBuffer hp = f(hPrev.tensor());
+    FloatBuffer dhs = f(dh.tensor());
+    FloatBuffer dx = f(dxGates.tensor());
+    FloatBuffer dhg = f(dhGates.tensor());
+    FloatBuffer dp = f(dhPrev.tensor());
+    IntBuffer lens = lens(lengths);
+    forCells(
+        rows,
+        hid,
+        8,
+        (b, j0, j1) ->
+            CpuCells.gruBackward(
+                ss,
+                saved.offset(),
+                saved.ld(),
+                hid,
+                hp,
+                hPrev.offset(),
+                hPrev.ld(),
+                dhs,
+                dh.offset(),
+                dh.ld(),
+                dx,
+                dxGates.offset(),
+                dxGates.ld(),
+                dhg,
+                dhGates.offset(),
+                dhGates.ld(),
+                dp,
+                dhPrev.offset(),
+                dhPrev.ld(),
+                lens,
+                t,
+                b,
+                j0,
+                j1));
+  }
+
+  // ---------------------------------------------------------------- softmax and loss
+
+  private static int[] rowsCols(String op, Tensor x) {
+    Mat m = Mat.of(x);
+    return new int[] {m.rows(), m.cols()};
+  }
+
+  @Override
+  public void softmax(Tensor x, Tensor y) {
+    sameSize("softmax", x, y);
+    int[] rc = rowsCols("softmax", x);
+    FloatBuffer xs = f(x);
+    FloatBuffer ys = f(y);
+    parallel.forRange(
+        rc[0],
+        (long) rc[1] * 8,
+        (lo, hi) -> {
+          for (int r = lo; r < hi; r++) {
+            CpuLosses.softmaxRow(xs, ys, r * rc[1], rc[1]);
+          }
+        });
+  }
+
+  @Override
+  public void logSoftmax(Tensor x, Tensor y) {
+    sameSize("logSoftmax", x, y);
+    int[] rc = rowsCols("logSoftmax", x);
+    FloatBuffer xs = f(x);
+    FloatBuffer ys = f(y);
+    parallel.forRange(
+        rc[0],
+        (long) rc[1] * 8,
+        (lo, hi) -> {
+          for (int r = lo; r < hi; r++) {
+            CpuLosses.logSoftmaxRow(xs, ys, r * rc[1], rc[1]);
+          }
+        });
+  }
+
+  @Override
+  public void softmaxBackward(Tensor y, Tensor dy, Tensor dx) {
+    sameSize("softmaxBackward", y, dy);
+    sameSize("softmaxBackward", y, dx);
+    int[] rc = rowsCols("softmaxBackward", y);
+    FloatBuffer ys = f(y);
+    FloatBuffer dys = f(dy);
+    FloatBuffer dxs = f(dx);
+    parallel.forRange(
+        rc[0],
+        (long) rc[1] * 2,
+        (lo, hi) -> {
+          for (int r = lo; r < hi; r++) {
+            CpuLosses.softmaxBackwardRow(ys, dys, dxs, r * rc[1], rc[1]);
+          }
+        });
+  }
+
+  private static void checkLoss(String op, Tensor logits, Tensor targets, Tensor other) {
+    sameSize(op, logits, other);
+    int rows = Mat.of(logits).rows();
+    if (targets.numel() != rows) {
+      throw new IllegalArgumentException(
+          op + ": " + targets.numel() + " targets for " + rows + " rows of " + logits.shape());
+    }
+  }
+
+  @Override
+  public double crossEntropyForward(
+      Tensor logits,
+      Tensor targets,
+      int ignoreIndex,
+      float smoothing,
+      Tensor probs,
+      Tensor losses) {
+    checkLoss("crossEntropyForward", logits, targets, probs);
+    int[] rc = rowsCols("crossEntropyForward", logits);
+    if (losses.numel() != rc[0]) {
+      throw new IllegalArgumentException(
+          "crossEntropyForward: losses has " + losses.numel() + " entries for " + rc[0] + " rows");
+    }
+    FloatBuffer xs = f(logits);
+    IntBuffer ts = i(targets);
+    FloatBuffer ps = f(probs);
+    FloatBuffer ls = f(losses);
+    for (int r = 0; r < rc[0]; r++) {
+      CpuLosses.checkTarget(ts, r, rc[1], ignoreIndex);
+    }
+    parallel.forRange(
+        rc[0],
+        (long) rc[1] * 8,
+        (lo, hi) -> {
+          for (int r = lo; r < hi; r++) {
+            int t = ts.get(r);
+            if (t == ignoreIndex) {
+              ls.put(r, 0f);
+              for (int k = 0; k < rc[1]; k++) {
+                ps.put(r * rc[1] + k, 0f);
+              }
+            } else {
+              ls.put(r, (float) CpuLosses.crossEntropyRow(xs, t, smoothing, ps, r * rc[1], rc[1]));
+            }
+          }
+        });
+    double total = 0;
+    for (int r = 0; r < rc[0]; r++) {
+      total += ls.get(r);
+    }
+    return total;
+  }
+
+  @Override
+  public void crossEntropyBackward(
+      Tensor probs, Tensor targets, int ignoreIndex, float smoothing, float scale, Tensor dLogits) {
+    checkLoss("crossEntropyBackward", probs, targets, dLogits);
+    int[] rc = rowsCols("crossEntropyBackward", probs);
+    FloatBuffer ps = f(probs);
+    IntBuffer ts = i(targets);
+    FloatBuffer ds = f(dLogits);
+    parallel.forRange(
+        rc[0],
+        (long) rc[1] * 2,
+        (lo, hi) -> {
+          for (int r = lo; r < hi; r++) {
+            int t = ts.get(r);
+            if (t == ignoreIndex) {
+              for (int k = 0; k < rc[1]; k++) {
+                ds.put(r * rc[1] + k, 0f);
+              }
+            } else {
+              CpuLosses.crossEntropyBackwardRow(ps, t, smoothing, scale, ds, r * rc[1], rc[1]);
+            }
+          }
+        });
+  }
+
+  // ---------------------------------------------------------------- embeddings
+
+  @Override
+  public void embeddingGather(Tensor table, Tensor ids, Tensor out) {
+    Mat tm = Mat.of(table);
+    int n = (int) ids.numel();
+    if (out.numel() != (long) n * tm.cols()) {
+      throw new IllegalArgumentException(
+          "embeddingGather: out " + out.shape() + " is not (" + n + ", " + tm.cols() + ")");
+    }
+    FloatBuffer ts = f(table);
+    IntBuffer is = i(ids);
+    FloatBuffer os = f(out);
+    for (int r = 0; r < n; r++) {
+      int id = is.get(r);
+      if (id < 0 || id >= tm.rows()) {
+        throw new IllegalArgumentException(
+            "embeddingGather: id "
+                + id
+                + " at position "
+                + r
+                + " is outside [0, "
+                + tm.rows()
+                + ")");
+      }
+      os.put(r * tm.cols(), ts, id * tm.cols(), tm.cols());
+    }
+  }
+
+  @Override
+  public void embeddingScatterAdd(Tensor dOut, Tensor ids, int skipId, Tensor dTable) {
+    Mat tm = Mat.of(dTable);
+    int n = (int) ids.numel();
+    if (dOut.numel() != (long) n * tm.cols()) {
+      throw new IllegalArgumentException(
+          "embeddingScatterAdd: dOut " + dOut.shape() + " is not (" + n + ", " + tm.cols() + ")");
+    }
+    FloatBuffer ds = f(dOut);
+    IntBuffer is = i(ids);
+    FloatBuffer ts = f(dTable);
+    int e = tm.cols();
+    for (int r = 0; r < n; r++) {
+      int id = is.get(r);
+      if (id == skipId) {
+        continue;
+      }
+      if (id < 0 || id >= tm.rows()) {
+        throw new IllegalArgumentException(
+            "embeddingScatterAdd: id "
+                + id
+                + " at position "
+                + r
+                + " is outside [0, "
+                + tm.rows()
+                + ")");
+      }
+      for (int j = 0; j < e; j++) {
+        ts.put(id * e + j, ts.get(id * e + j) + ds.get(r * e + j));
+      }
+    }
+  }
+
+  // ---------------------------------------------------------------- regularisation, optimiser
+
+  @Override
+  public void dropout(Tensor x, float p, long seed, Tensor mask, Tensor y) {
+    if (!(p >= 0f && p < 1f)) {
+      throw new IllegalArgumentException("dropout: p must be in [0, 1), got " + p);
+    }
+    sameSize("dropout", x, mask);
+    sameSize("dropout", x, y);
+    FloatBuffer xs = f(x);
+    FloatBuffer ms = f(mask);
+    FloatBuffer ys = f(y);
+    float keep = 1f / (1f - p);
+    parallel.forRange(
+        (int) x.numel(),
+        4,
+        (lo, hi) -> {
+          for (int k = lo; k < hi; k++) {
+            float m = CounterRng.uniform(seed, k) >= p ? keep : 0f;
+            ms.put(k, m);
+            ys.put(k, xs.get(k) * m);
+          }
+        });
+  }
+
+  @Override
+  public void adamUpdate(
+      Tensor w,
+      Tensor g,
+      Tensor m,
+      Tensor v,
+      float lr,
+      float beta1,
+      float beta2,
+      float eps,
+      float weightDecay,
+      long step) {
+    sameSize("adamUpdate", w, g);
+    sameSize("adamUpdate", w, m);
+    sameSize("adamUpdate", w, v);
+    if (step < 1) {
+      throw new IllegalArgumentException("adamUpdate: step is 1-based, got " + step);
+    }
+    FloatBuffer ws = f(w);
+    FloatBuffer gs = f(g);
+    FloatBuffer ms = f(m);
+    FloatBuffer vs = f(v);
+    double bc1 = 1.0 - Math.pow(beta1, step);
+    double bc2 = 1.0 - Math.pow(beta2, step);
+    float stepSize = (float) (lr / bc1);
+    float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+    parallel.forRange(
+        (int) w.numel(),
+        4,
+        (lo, hi) -> {
+          for (int k = lo; k < hi; k++) {
+            float gk = gs.get(k);
+            float mk = beta1 * ms.get(k) + (1f - beta1) * gk;
+            float vk = beta2 * vs.get(k) + (1f - beta2) * gk * gk;
+            ms.put(k, mk);
+            vs.put(k, vk);
+            float wk = ws.get(k);
+            float denom = (float) Math.sqrt(vk) * invSqrtBc2 + eps;
+            ws.put(k, wk - stepSize * mk / denom - lr * weightDecay * wk);
+          }
+        });
+  }
+
+  @Override
+  public void sgdUpdate(Tensor w, Tensor g, Tensor buf, float lr, float momentum) {
+    sameSize("sgdUpdate", w, g);
+    FloatBuffer ws = f(w);
+    FloatBuffer gs = f(g);
+    FloatBuffer bs = momentum == 0f ? null : f(buf);
+    parallel.forRange(
+        (int) w.numel(),
+        1,
+        (lo, hi) -> {
+          for (int k = lo; k < hi; k++) {
+            float d = gs.get(k);
+            if (bs != null) {
+              d = momentum * bs.get(k) + d;
+              bs.put(k, d);
+            }
+            ws.put(k, ws.get(k) - lr * d);
+          }
+        });
+  }
+
+  @Override
+  public void synchronize() {}
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    for (CpuTensor t : new ArrayList<>(live)) {
+      t.close();
+    }
+    parallel.close();
+  }
+
+  @Override
+  public String toString() {
+    return "CpuBackend[threads=" + parallel.threads() + "]";
+  }
+}

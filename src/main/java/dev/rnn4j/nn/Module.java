@@ -1,0 +1,38 @@
+package dev.rnn4j.nn;
+
+import dev.rnn4j.backend.Backend;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Something with named parameters on one backend. Closing it releases them. */
+public interface Module extends AutoCloseable {
+  /** The parameters in a fixed order (PyTorch's {@code named_parameters()} order). */
+  List<Parameter> parameters();
+
+  /** The backend holding the parameters. */
+  Backend backend();
+
+  /** Parameters by name, in {@link #parameters()} order. */
+  default Map<String, Parameter> namedParameters() {
+    Map<String, Parameter> m = new LinkedHashMap<>();
+    for (Parameter p : parameters()) {
+      m.put(p.name(), p);
+    }
+    return m;
+  }
+
+  /** Sets every gradient to zero. */
+  default void zeroGrad() {
+    for (Parameter p : parameters()) {
+      p.zeroGrad();
+    }
+  }
+
+  @Override
+  default void close() {
+    for (Parameter p : parameters()) {
+      p.close();
+    }
+  }
+}
