@@ -1,0 +1,92 @@
+package dev.rnn4j.backend;
+
+import dev.rnn4j.backend.cpu.CpuBackend;
+import java.lang.reflect.InvocationTargetException;
+import java.util.Locale;
+import java.util.logging.Logger;
+
+/**
+ * The one place that chooses a backend: {@code cpu}, {@code cuda} or {@code auto} (CUDA where a
+ * device and driver are usable, else CPU with one log line saying why). The system property {@value
+ * #PROPERTY} overrides the default choice ({@code auto}); {@value #THREADS_PROPERTY} sets the CPU
+ * backend's Java threads.
+ */
+public final class Backends {
+  /** System property naming the backend: cpu, cuda or auto. */
+  public static final String PROPERTY = "rnn4j.backend";
+
+  /** System property with the CPU backend's thread count (default: available processors). */
+  public static final String THREADS_PROPERTY = "rnn4j.threads";
+
+  private static final Logger LOG = Logger.getLogger(Backends.class.getName());
+  private static final String CUDA_CLASS = "dev.rnn4j.backend.cuda.CudaBackend";
+
+  private Backends() {}
+
+  /** The backend named by {@value #PROPERTY}, or {@code auto}. */
+  public static Backend create() {
+    return create(System.getProperty(PROPERTY, "auto"));
+  }
+
+  /**
+   * Opens the named backend. {@code cuda} throws {@link BackendUnavailableException} with the
+   * reason where CUDA cannot run; {@code auto} falls back to CPU.
+   */
+  public static Backend create(String name) {
+    String n = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
+    switch (n) {
+      case "cpu":
+        return cpu();
+      case "cuda":
+        return cuda();
+      case "auto":
+        try {
+          return cuda();
+        } catch (BackendUnavailableException e) {
+          LOG.info("rnn4j: using the CPU backend; CUDA is unavailable: " + e.getMessage());
+          return cpu();
+        }
+      default:
+        throw new IllegalArgumentException(
+            "unknown backend '"
+                + name
+                + "'; use cpu, cuda or auto (system property "
+                + PROPERTY
+                + ")");
+    }
+  }
+
+  private static Backend cpu() {
+    String t = System.getProperty(THREADS_PROPERTY);
+    if (t == null) {
+      return new CpuBackend();
+    }
+    try {
+      return new CpuBackend(Integer.parseInt(t.trim()));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException(
+          THREADS_PROPERTY + " must be a positive integer, got '" + t + "'", e);
+    }
+  }
+
+  /** Opens the CUDA backend through its static {@code open()} (loaded only when asked for). */
+  private static Backend cuda() {
+    Class<?> c;
+    try {
+      c = Class.forName(CUDA_CLASS);
+    } catch (ClassNotFoundException | LinkageError e) {
+      throw new BackendUnavailableException("this build of rnn4j has no CUDA backend", e);
+    }
+    try {
+      return (Backend) c.getMethod("open").invoke(null);
+    } catch (InvocationTargetException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof BackendUnavailableException b) {
+        throw b;
+      }
+      throw new BackendUnavailableException("CUDA backend failed to start: " + cause, cause);
+    } catch (ReflectiveOperationException | LinkageError e) {
+      throw new BackendUnavailableException("CUDA backend failed to start: " + e, e);
+    }
+  }
+}
