@@ -1,0 +1,57 @@
+package dev.rnn4j.cli;
+
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.Backends;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** The {@code rnn4j} command: subcommands for training, translation, evaluation and demos. */
+@Command(
+    name = "rnn4j",
+    mixinStandardHelpOptions = true,
+    version = "rnn4j 0.1.0",
+    description = "Recurrent sequence-to-sequence models on the JVM.",
+    subcommands = {Main.LstmDemoCommand.class})
+public final class Main implements Callable<Integer> {
+
+  @Override
+  public Integer call() {
+    CommandLine.usage(this, System.out);
+    return 0;
+  }
+
+  /** Runs the command line and returns its exit code (never calls System.exit). */
+  public static int run(String... args) {
+    return new CommandLine(new Main()).execute(args);
+  }
+
+  public static void main(String[] args) {
+    System.exit(run(args));
+  }
+
+  @Command(
+      name = "lstm-demo",
+      mixinStandardHelpOptions = true,
+      description = "Train a small LSTM on a generated delayed-copy task and print its loss.")
+  static final class LstmDemoCommand implements Callable<Integer> {
+    @Option(names = "--steps", defaultValue = "300", description = "training batches (default 300)")
+    int steps;
+
+    @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto")
+    String backend;
+
+    @Override
+    public Integer call() {
+      if (steps < 1) {
+        throw new CommandLine.ParameterException(
+            new CommandLine(this), "--steps must be >= 1, got " + steps);
+      }
+      try (Backend be = Backends.create(backend)) {
+        SequenceDemo.run(be, steps, 1, System.out);
+      }
+      return 0;
+    }
+  }
+}
