@@ -198,7 +198,8 @@ public interface Backend extends AutoCloseable {
    * Fused log-softmax + cross-entropy with label smoothing ε over V classes: for each row r with
    * target t_r != ignoreIndex, loss_r = -(1 - ε) log p[t_r] - (ε / V) Σ_v log p[v]; rows with the
    * ignore index give 0. Writes per-row losses into {@code losses} (N) and the softmax p into
-   * {@code probs} (N, V) for the backward; returns Σ loss_r (synchronises).
+   * {@code probs} (N, V) for the backward (probs may be the logits tensor itself, saving memory);
+   * returns Σ loss_r (synchronises).
    */
   double crossEntropyForward(
       Tensor logits, Tensor targets, int ignoreIndex, float smoothing, Tensor probs, Tensor losses);

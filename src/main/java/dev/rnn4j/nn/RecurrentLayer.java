@@ -38,6 +38,14 @@ public class RecurrentLayer implements Module {
 
   /** A stack with PyTorch's initialisation drawn from {@code seed}. */
   public RecurrentLayer(Backend backend, RecurrentConfig config, long seed) {
+    this(backend, config, seed, "");
+  }
+
+  /**
+   * A stack whose parameter names start with {@code prefix} (e.g. {@code "encoder.rnn."} gives
+   * {@code encoder.rnn.weight_ih_l0}).
+   */
+  public RecurrentLayer(Backend backend, RecurrentConfig config, long seed, String prefix) {
     if (backend == null) {
       throw new IllegalArgumentException("backend is null");
     }
@@ -59,10 +67,11 @@ public class RecurrentLayer implements Module {
         int in = l == 0 ? config.inputSize() : config.outputSize();
         for (int d = 0; d < dirsN; d++) {
           String sfx = "_l" + l + (d == 1 ? "_reverse" : "");
-          Parameter wIh = param(params, "weight_ih" + sfx, rng, bound, g, in);
-          Parameter wHh = param(params, "weight_hh" + sfx, rng, bound, g, hid);
-          Parameter bIh = param(params, "bias_ih" + sfx, rng, bound, g);
-          Parameter bHh = param(params, "bias_hh" + sfx, rng, bound, g);
+          String pre = prefix == null ? "" : prefix;
+          Parameter wIh = param(params, pre + "weight_ih" + sfx, rng, bound, g, in);
+          Parameter wHh = param(params, pre + "weight_hh" + sfx, rng, bound, g, hid);
+          Parameter bIh = param(params, pre + "bias_ih" + sfx, rng, bound, g);
+          Parameter bHh = param(params, pre + "bias_hh" + sfx, rng, bound, g);
           dirs[l][d] = new RecurrentDirection(config.cell(), in, hid, wIh, wHh, bIh, bHh);
         }
       }

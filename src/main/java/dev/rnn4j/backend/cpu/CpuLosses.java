@@ -66,12 +66,13 @@ final class CpuLosses {
   }
 
   /**
-   * Cross-entropy with label smoothing for row r: writes softmax into probs and returns the loss.
-   * loss = -(1-ε) log p[t] - (ε/V) Σ log p.
+   * Cross-entropy with label smoothing for row r: writes softmax into probs (which may be the
+   * logits buffer itself) and returns the loss. loss = -(1-ε) log p[t] - (ε/V) Σ log p.
    */
   static double crossEntropyRow(
       FloatBuffer logits, int target, float eps, FloatBuffer probs, int off, int v) {
     float m = rowMax(logits, off, v);
+    float xTarget = logits.get(off + target); // read before probs (which may alias) is written
     double s = 0;
     double sumX = 0;
     for (int k = 0; k < v; k++) {
@@ -86,7 +87,7 @@ final class CpuLosses {
     for (int k = 0; k < v; k++) {
       probs.put(off + k, probs.get(off + k) * inv);
     }
-    double nllTarget = lse - logits.get(off + target);
+    double nllTarget = lse - xTarget;
     double meanNll = lse - sumX / v;
     return (1.0 - eps) * nllTarget + eps * meanNll;
   }

@@ -193,6 +193,14 @@ class CpuBackendTest {
         want += loss;
       }
       close(want, total, "total loss");
+      // probs may alias the logits: same loss, same gradient.
+      be.copy(xt, p);
+      close(total, be.crossEntropyForward(p, tt, -100, eps, p, losses), "aliased total loss");
+      be.crossEntropyBackward(p, tt, -100, eps, 0.5f, p);
+      float[] aliased = be.download(p);
+      for (int k = 0; k < ds.length; k++) {
+        close(ds[k], aliased[k], "aliased dLogits[" + k + "]");
+      }
     }
     try (Tensor xt = be.upload(x, rows, v);
         Tensor bad = be.uploadInts(new int[] {1, 11, 2}, rows);

@@ -1,0 +1,237 @@
+package dev.rnn4j.seq2seq;
+
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.nn.Module;
+import dev.rnn4j.nn.Parameter;
+import dev.rnn4j.tensor.Mat;
+import dev.rnn4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Luong et al. (2015) global attention over all decoder steps at once: scores s = h_t · k_s with
+ * keys k = memory (DOT) or memory W_a^T (GENERAL), masked at source padding, a = softmax(s),
+ * context c_t = Σ_s a_ts memory_s, attentional state h̃_t = tanh(W_c [c_t; h_t]).
+ *
+ * <p>Shapes: memory (B, S, M), queries (B, T, H), weights (B, T, S), h̃ (B, T, H). Parameter
+ * gradients accumulate. Thread-safety as the model.
+ */
+final class LuongAttention implements Module {
+  private final Backend be;
+  private final AttentionType type;
+  private final int mem;
+  private final int hid;
+  private final Parameter wA; // (H, M), GENERAL only
+  private final Parameter wC; // (H, M + H)
+
+  LuongAttention(Backend be, AttentionType type, int mem, int hid, SplittableRandom rng) {
+    this.be = be;
+    this.type = type;
+    this.mem = mem;
+    this.hid = hid;
+    this.wA =
+        type == AttentionType.GENERAL
+            ? new Parameter("attention.linear_in.weight", init(rng, hid, mem))
+            : null;
+    this.wC = new Parameter("attention.linear_out.weight", init(rng, hid, mem + hid));
+  }
+
+  private Tensor init(SplittableRandom rng, int out, int in) {
+    float[] v = new float[out * in];
+    float bound = (float) (1 / Math.sqrt(in));
+    for (int i = 0; i < v.length; i++) {
+      v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
+    }
+    return be.upload(v, out, in);
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    List<Parameter> p = new ArrayList<>();
+    if (wA != null) {
+      p.add(wA);
+    }
+    p.add(wC);
+    return p;
+  }
+
+  @Override
+  public Backend backend() {
+    return be;
+  }
+
+  /** Keys (B, S, H) for a memory (B, S, M): the memory itself for DOT (not copied). */
+  Tensor keys(Tensor memory) {
+    if (type == AttentionType.DOT) {
+      return memory;
+    }
+    int[] d = memory.shape().dims();
+    Tensor k = be.zeros(d[0], d[1], hid);
+    be.gemm(Mat.of(memory), false, Mat.of(wA.value()), true, Mat.of(k), 1f, 0f);
+    return k;
+  }
+
+  /** Everything backward needs; owns weights, concat and output. */
+  static final class Step implements AutoCloseable {
+    Tensor memory; // (B, S, M), not owned
+    Tensor keys; // (B, S, H), not owned
+    Tensor queries; // (B, T, H), not owned
+    Tensor weights; // (B, T, S)
+    Tensor concat; // (B, T, M + H)
+    Tensor out; // (B, T, H)
+
+    /** Attention weights (B, T, S). */
+    Tensor weights() {
+      return weights;
+    }
+
+    /** h̃ (B, T, H). */
+    Tensor out() {
+      return out;
+    }
+
+    @Override
+    public void close() {
+      weights.close();
+      concat.close();
+      out.close();
+    }
+  }
+
+  Step forward(Tensor memory, Tensor keys, Tensor srcLengths, Tensor queries) {
+    int batch = memory.shape().dim(0);
+    int src = memory.shape().dim(1);
+    int tgt = queries.shape().dim(1);
+    Step s = new Step();
+    s.memory = memory;
+    s.keys = keys;
+    s.queries = queries;
+    try {
+      s.weights = be.zeros(batch, tgt, src);
+      s.concat = be.zeros(batch, tgt, mem + hid);
+      s.out = be.zeros(batch, tgt, hid);
+      // scores (T, S) = queries (T, H) · keys^T (H, S), per batch entry.
+      be.gemmStridedBatched(
+          batch,
+          new Mat(queries, 0, tgt, hid, hid),
+          (long) tgt * hid,
+          false,
+          new Mat(keys, 0, src, hid, hid),
+          (long) src * hid,
+          true,
+          new Mat(s.weights, 0, tgt, src, src),
+          (long) tgt * src,
+          1f,
+          0f);
+      be.maskKeys(s.weights, srcLengths, Float.NEGATIVE_INFINITY);
+      be.softmax(s.weights, s.weights);
+      // context (T, M) = weights (T, S) · memory (S, M) into concat[:, :, 0:M].
+      be.gemmStridedBatched(
+          batch,
+          new Mat(s.weights, 0, tgt, src, src),
+          (long) tgt * src,
+          false,
+          new Mat(memory, 0, src, mem, mem),
+          (long) src * mem,
+          false,
+          new Mat(s.concat, 0, tgt, mem, mem + hid),
+          (long) tgt * (mem + hid),
+          1f,
+          0f);
+      be.copy(Mat.of(queries), Mat.of(s.concat).cols(mem, hid));
+      be.gemm(Mat.of(s.concat), false, Mat.of(wC.value()), true, Mat.of(s.out), 1f, 0f);
+      be.tanh(s.out, s.out);
+      return s;
+    } catch (RuntimeException e) {
+      if (s.weights != null) {
+        s.weights.close();
+      }
+      if (s.concat != null) {
+        s.concat.close();
+      }
+      if (s.out != null) {
+        s.out.close();
+      }
+      throw e;
+    }
+  }
+
+  /**
+   * Back-propagates dOut (B, T, H) (used as workspace). Writes dQueries (B, T, H); adds into
+   * dMemory (B, S, M); accumulates parameter gradients.
+   */
+  void backward(Step s, Tensor dOut, Tensor dQueries, Tensor dMemory) {
+    int batch = s.memory.shape().dim(0);
+    int src = s.memory.shape().dim(1);
+    int tgt = s.queries.shape().dim(1);
+    try (Tensor dConcat = be.zeros(batch, tgt, mem + hid);
+        Tensor dScores = be.zeros(batch, tgt, src);
+        Tensor dKeys = be.zeros(batch, src, hid)) {
+      be.tanhBackward(s.out, dOut, dOut, 0f);
+      be.gemm(Mat.of(dOut), true, Mat.of(s.concat), false, Mat.of(wC.grad()), 1f, 1f);
+      be.gemm(Mat.of(dOut), false, Mat.of(wC.value()), false, Mat.of(dConcat), 1f, 0f);
+      be.copy(Mat.of(dConcat).cols(mem, hid), Mat.of(dQueries));
+      Mat dContext = new Mat(dConcat, 0, tgt, mem, mem + hid);
+      long dcStride = (long) tgt * (mem + hid);
+      // dWeights (T, S) = dContext (T, M) · memory^T.
+      be.gemmStridedBatched(
+          batch,
+          dContext,
+          dcStride,
+          false,
+          new Mat(s.memory, 0, src, mem, mem),
+          (long) src * mem,
+          true,
+          new Mat(dScores, 0, tgt, src, src),
+          (long) tgt * src,
+          1f,
+          0f);
+      // dMemory (S, M) += weights^T (S, T) · dContext (T, M).
+      be.gemmStridedBatched(
+          batch,
+          new Mat(s.weights, 0, tgt, src, src),
+          (long) tgt * src,
+          true,
+          dContext,
+          dcStride,
+          false,
+          new Mat(dMemory, 0, src, mem, mem),
+          (long) src * mem,
+          1f,
+          1f);
+      be.softmaxBackward(s.weights, dScores, dScores);
+      // dQueries (T, H) += dScores (T, S) · keys (S, H); dKeys (S, H) = dScores^T · queries.
+      be.gemmStridedBatched(
+          batch,
+          new Mat(dScores, 0, tgt, src, src),
+          (long) tgt * src,
+          false,
+          new Mat(s.keys, 0, src, hid, hid),
+          (long) src * hid,
+          false,
+          new Mat(dQueries, 0, tgt, hid, hid),
+          (long) tgt * hid,
+          1f,
+          1f);
+      be.gemmStridedBatched(
+          batch,
+          new Mat(dScores, 0, tgt, src, src),
+          (long) tgt * src,
+          true,
+          new Mat(s.queries, 0, tgt, hid, hid),
+          (long) tgt * hid,
+          false,
+          new Mat(dKeys, 0, src, hid, hid),
+          (long) src * hid,
+          1f,
+          0f);
+      if (type == AttentionType.GENERAL) {
+        be.gemm(Mat.of(dKeys), true, Mat.of(s.memory), false, Mat.of(wA.grad()), 1f, 1f);
+        be.gemm(Mat.of(dKeys), false, Mat.of(wA.value()), false, Mat.of(dMemory), 1f, 1f);
+      } else {
+        be.axpby(1f, dKeys, 1f, dMemory);
+      }
+    }
+  }
+}

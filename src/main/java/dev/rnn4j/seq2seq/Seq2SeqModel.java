@@ -1,0 +1,603 @@
+package dev.rnn4j.seq2seq;
+
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.nn.Embedding;
+import dev.rnn4j.nn.Linear;
+import dev.rnn4j.nn.Module;
+import dev.rnn4j.nn.Parameter;
+import dev.rnn4j.nn.RecurrentConfig;
+import dev.rnn4j.nn.RecurrentGradients;
+import dev.rnn4j.nn.RecurrentLayer;
+import dev.rnn4j.nn.RecurrentOutput;
+import dev.rnn4j.tensor.Mat;
+import dev.rnn4j.tensor.Tensor;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * An encoder–decoder with Luong attention: source embedding → stacked (bi)RNN encoder → bridge
+ * (tanh(W h_enc) for h, W c_enc for c) → target embedding → stacked RNN decoder (teacher forcing) →
+ * attention → dropout → output projection → log-softmax. Decoder layer l starts from the bridged
+ * final state of encoder layer {@code l + Le - Ld} (zero input where that is below 0).
+ *
+ * <p>Parameter names follow PyTorch conventions ({@code encoder.rnn.weight_ih_l0}, {@code
+ * generator.weight}, ...). Ids 0..3 are PAD, BOS, EOS, UNK.
+ *
+ * <p><b>Threads.</b> Encoding and decoding (inference) read the parameters only and may run on many
+ * threads at once; a training step must not overlap with any other call.
+ */
+public final class Seq2SeqModel implements Module {
+  public static final int PAD = 0;
+  public static final int BOS = 1;
+  public static final int EOS = 2;
+  public static final int UNK = 3;
+
+  private final Backend be;
+  private final Seq2SeqConfig cfg;
+  private final Embedding srcEmb;
+  private final Embedding tgtEmb;
+  private final RecurrentLayer encoder;
+  private final RecurrentLayer decoder;
+  private final Linear bridgeH;
+  private final Linear bridgeC;
+  private final LuongAttention attention;
+  private final Parameter genWeight; // (V, H): own, or the decoder embedding when tied
+  private final Parameter genBias; // (V)
+  private final List<Parameter> parameters;
+  private long dropoutCalls;
+
+  public Seq2SeqModel(Backend be, Seq2SeqConfig cfg, long seed) {
+    this.be = be;
+    this.cfg = cfg;
+    SplittableRandom rng = new SplittableRandom(seed);
+    List<Module> parts = new ArrayList<>();
+    try {
+      srcEmb =
+          add(
+              parts,
+              new Embedding(
+                  be,
+                  "encoder.embedding.weight",
+                  cfg.srcVocab(),
+                  cfg.embedSize(),
+                  PAD,
+                  rng.nextLong()));
+      encoder =
+          add(
+              parts,
+              new RecurrentLayer(
+                  be,
+                  new RecurrentConfig(
+                      cfg.cell(),
+                      cfg.embedSize(),
+                      cfg.encoderHidden(),
+                      cfg.encoderLayers(),
+                      cfg.bidirectional(),
+                      cfg.dropout()),
+                  rng.nextLong(),
+                  "encoder.rnn."));
+      int bridgeIn = cfg.memorySize();
+      bridgeH =
+          add(
+              parts,
+              new Linear(be, "bridge.h.", bridgeIn, cfg.decoderHidden(), true, rng.nextLong()));
+      bridgeC =
+          cfg.cell().hasCellState()
+              ? add(
+                  parts,
+                  new Linear(be, "bridge.c.", bridgeIn, cfg.decoderHidden(), true, rng.nextLong()))
+              : null;
+      tgtEmb =
+          add(
+              parts,
+              new Embedding(
+                  be,
+                  "decoder.embedding.weight",
+                  cfg.tgtVocab(),
+                  cfg.embedSize(),
+                  PAD,
+                  rng.nextLong()));
+      decoder =
+          add(
+              parts,
+              new RecurrentLayer(
+                  be,
+                  new RecurrentConfig(
+                      cfg.cell(),
+                      cfg.embedSize(),
+                      cfg.decoderHidden(),
+                      cfg.decoderLayers(),
+                      false,
+                      cfg.dropout()),
+                  rng.nextLong(),
+                  "decoder.rnn."));
+      attention =
+          cfg.attention() == AttentionType.NONE
+              ? null
+              : add(
+                  parts,
+                  new LuongAttention(
+                      be, cfg.attention(), cfg.memorySize(), cfg.decoderHidden(), rng));
+      float bound = (float) (1 / Math.sqrt(cfg.decoderHidden()));
+      genWeight =
+          cfg.tieEmbeddings()
+              ? tgtEmb.weight()
+              : new Parameter(
+                  "generator.weight",
+                  be.upload(
+                      uniform(rng, cfg.tgtVocab() * cfg.decoderHidden(), bound),
+                      cfg.tgtVocab(),
+                      cfg.decoderHidden()));
+      genBias =
+          new Parameter(
+              "generator.bias", be.upload(uniform(rng, cfg.tgtVocab(), bound), cfg.tgtVocab()));
+    } catch (RuntimeException e) {
+      parts.forEach(Module::close);
+      throw e;
+    }
+    List<Parameter> ps = new ArrayList<>();
+    for (Module m : parts) {
+      ps.addAll(m.parameters());
+    }
+    if (!cfg.tieEmbeddings()) {
+      ps.add(genWeight);
+    }
+    ps.add(genBias);
+    this.parameters = Collections.unmodifiableList(ps);
+  }
+
+  private static <M extends Module> M add(List<Module> parts, M m) {
+    parts.add(m);
+    return m;
+  }
+
+  private static float[] uniform(SplittableRandom r, int n, float bound) {
+    float[] v = new float[n];
+    for (int i = 0; i < n; i++) {
+      v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
+    }
+    return v;
+  }
+
+  public Seq2SeqConfig config() {
+    return cfg;
+  }
+
+  @Override
+  public Backend backend() {
+    return be;
+  }
+
+  @Override
+  public List<Parameter> parameters() {
+    return parameters;
+  }
+
+  /** Dropout call counter (saved in checkpoints so a resumed run draws the same masks). */
+  public long dropoutCalls() {
+    return dropoutCalls;
+  }
+
+  public void setDropoutCalls(long calls) {
+    this.dropoutCalls = calls;
+    encoder.setDropoutState(encoder.dropoutState()[0], calls);
+    decoder.setDropoutState(decoder.dropoutState()[0], calls);
+  }
+
+  // ------------------------------------------------------------------ training
+
+  /** Loss of one batch: the sum over target tokens and their count. */
+  public record Loss(double sum, int tokens) {
+    public double mean() {
+      return sum / Math.max(1, tokens);
+    }
+  }
+
+  /**
+   * Forward and backward of one teacher-forced batch: adds d(loss)/dθ · {@code gradScale} into the
+   * parameter gradients, where loss is the label-smoothed cross-entropy summed over target tokens.
+   * Pass gradScale = 1 / tokens for a per-token mean. Returns the loss (before scaling).
+   */
+  public Loss trainStep(Seq2SeqBatch batch, float labelSmoothing, float gradScale) {
+    return run(batch, labelSmoothing, gradScale, true);
+  }
+
+  /** The loss of a batch without gradients or dropout (validation). */
+  public Loss evaluate(Seq2SeqBatch batch, float labelSmoothing) {
+    return run(batch, labelSmoothing, 0f, false);
+  }
+
+  private Loss run(Seq2SeqBatch batch, float smoothing, float gradScale, boolean train) {
+    checkIds("source", batch.src(), cfg.srcVocab());
+    checkIds("target input", batch.tgtIn(), cfg.tgtVocab());
+    checkIds("target output", batch.tgtOut(), cfg.tgtVocab());
+    int b = batch.size();
+    int s = batch.srcLen();
+    int t = batch.tgtLen();
+    int hd = cfg.decoderHidden();
+    int v = cfg.tgtVocab();
+    List<AutoCloseable> open = new ArrayList<>();
+    try {
+      Tensor srcIds = own(open, be.uploadInts(batch.src(), b * s));
+      Tensor srcLens = own(open, be.uploadInts(batch.srcLengths(), b));
+      Tensor tgtIds = own(open, be.uploadInts(batch.tgtIn(), b * t));
+      Tensor targets = own(open, be.uploadInts(maskPadding(batch), b * t));
+      Tensor srcX = own(open, srcEmb.forward(srcIds, b, s, cfg.embedSize()));
+      RecurrentOutput enc = own(open, encoder.forward(srcX, batch.srcLengths(), null, null, train));
+      Tensor[] init = bridge(enc, b, open);
+      Tensor tgtX = own(open, tgtEmb.forward(tgtIds, b, t, cfg.embedSize()));
+      RecurrentOutput dec =
+          own(open, decoder.forward(tgtX, batch.tgtLengths(), init[0], init[1], train));
+      Tensor keys = null;
+      LuongAttention.Step att = null;
+      Tensor hTilde = dec.output();
+      if (attention != null) {
+        keys = attention.keys(enc.output());
+        if (keys != enc.output()) {
+          own(open, keys);
+        }
+        att = own(open, attention.forward(enc.output(), keys, srcLens, dec.output()));
+        hTilde = att.out();
+      }
+      Tensor mask = null;
+      Tensor dropped = hTilde;
+      if (train && cfg.dropout() > 0) {
+        mask = own(open, be.zeros(b, t, hd));
+        dropped = own(open, be.zeros(b, t, hd));
+        be.dropout(hTilde, cfg.dropout(), 0x6A09E667F3BCC909L + 31 * dropoutCalls, mask, dropped);
+      }
+      Tensor logits = own(open, be.zeros(b * t, v));
+      be.gemm(Mat.of(dropped), false, Mat.of(genWeight.value()), true, Mat.of(logits), 1f, 0f);
+      be.addRowVector(Mat.of(logits), genBias.value());
+      Tensor losses = own(open, be.zeros(b * t));
+      double loss = be.crossEntropyForward(logits, targets, -1, smoothing, logits, losses);
+      if (train) {
+        dropoutCalls++;
+        backward(
+            batch, gradScale, smoothing, open, srcIds, tgtIds, targets, enc, init, dec, att, mask,
+            dropped, logits);
+      }
+      return new Loss(loss, batch.targetTokens());
+    } finally {
+      closeAll(open);
+    }
+  }
+
+  private void backward(
+      Seq2SeqBatch batch,
+      float gradScale,
+      float smoothing,
+      List<AutoCloseable> open,
+      Tensor srcIds,
+      Tensor tgtIds,
+      Tensor targets,
+      RecurrentOutput enc,
+      Tensor[] init,
+      RecurrentOutput dec,
+      LuongAttention.Step att,
+      Tensor mask,
+      Tensor dropped,
+      Tensor probs) {
+    int b = batch.size();
+    int s = batch.srcLen();
+    int t = batch.tgtLen();
+    int hd = cfg.decoderHidden();
+    be.crossEntropyBackward(probs, targets, -1, smoothing, gradScale, probs);
+    be.gemm(Mat.of(probs), true, Mat.of(dropped), false, Mat.of(genWeight.grad()), 1f, 1f);
+    be.sumRows(Mat.of(probs), genBias.grad(), 1f);
+    Tensor dH = own(open, be.zeros(b, t, hd));
+    be.gemm(Mat.of(probs), false, Mat.of(genWeight.value()), false, Mat.of(dH), 1f, 0f);
+    if (mask != null) {
+      be.mul(dH, mask, dH);
+    }
+    Tensor dMemory = own(open, be.zeros(b, s, cfg.memorySize()));
+    Tensor dDec = dH;
+    if (att != null) {
+      dDec = own(open, be.zeros(b, t, hd));
+      attention.backward(att, dH, dDec, dMemory);
+    }
+    RecurrentGradients gd = own(open, decoder.backward(dec, dDec, null, null));
+    tgtEmb.backward(tgtIds, gd.input());
+    Tensor[] dEncState = bridgeBackward(init, gd, b, open);
+    RecurrentGradients ge = own(open, encoder.backward(enc, dMemory, dEncState[0], dEncState[1]));
+    srcEmb.backward(srcIds, ge.input());
+  }
+
+  /** Targets with padding replaced by -1 (the ignore index). */
+  private static int[] maskPadding(Seq2SeqBatch batch) {
+    int[] out = batch.tgtOut().clone();
+    int t = batch.tgtLen();
+    for (int b = 0; b < batch.size(); b++) {
+      for (int j = batch.tgtLengths()[b]; j < t; j++) {
+        out[b * t + j] = -1;
+      }
+    }
+    return out;
+  }
+
+  private static void checkIds(String what, int[] ids, int vocab) {
+    for (int i = 0; i < ids.length; i++) {
+      if (ids[i] < 0 || ids[i] >= vocab) {
+        throw new IllegalArgumentException(
+            what
+                + " id "
+                + ids[i]
+                + " at position "
+                + i
+                + " is outside the vocabulary [0, "
+                + vocab
+                + ")");
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ bridge
+
+  /** Encoder layer feeding decoder layer l, or -1 for none. */
+  private int sourceLayer(int l) {
+    int e = l + cfg.encoderLayers() - cfg.decoderLayers();
+    return e >= 0 ? e : -1;
+  }
+
+  /**
+   * Decoder initial states from the encoder's final states: {h0 (Ld, B, Hd), c0 or null, bridge
+   * input of h, of c or null} (the inputs are kept for the backward pass).
+   */
+  private Tensor[] bridge(RecurrentOutput enc, int b, List<AutoCloseable> open) {
+    int ld = cfg.decoderLayers();
+    Tensor inH = own(open, bridgeInput(enc.hN(), b));
+    Tensor h0 = own(open, be.zeros(ld, b, cfg.decoderHidden()));
+    bridgeH.forward(Mat.of(inH), Mat.of(h0));
+    be.tanh(h0, h0);
+    Tensor c0 = null;
+    Tensor inC = null;
+    if (bridgeC != null) {
+      inC = own(open, bridgeInput(enc.cN(), b));
+      c0 = own(open, be.zeros(ld, b, cfg.decoderHidden()));
+      bridgeC.forward(Mat.of(inC), Mat.of(c0));
+    }
+    return new Tensor[] {h0, c0, inH, inC};
+  }
+
+  /** (Ld·B, D·He): row block l holds encoder layer sourceLayer(l), directions side by side. */
+  private Tensor bridgeInput(Tensor states, int b) {
+    int dirs = cfg.bidirectional() ? 2 : 1;
+    int he = cfg.encoderHidden();
+    Tensor in = be.zeros(cfg.decoderLayers() * b, dirs * he);
+    for (int l = 0; l < cfg.decoderLayers(); l++) {
+      int e = sourceLayer(l);
+      for (int d = 0; e >= 0 && d < dirs; d++) {
+        be.copy(
+            Mat.of(states).rows((e * dirs + d) * b, b), Mat.of(in).rows(l * b, b).cols(d * he, he));
+      }
+    }
+    return in;
+  }
+
+  /** Gradients of the encoder's final states {dhN, dcN or null} from the decoder's dh0, dc0. */
+  private Tensor[] bridgeBackward(
+      Tensor[] init, RecurrentGradients gd, int b, List<AutoCloseable> open) {
+    int ld = cfg.decoderLayers();
+    int dirs = cfg.bidirectional() ? 2 : 1;
+    int he = cfg.encoderHidden();
+    Tensor dPre = own(open, be.zeros(ld, b, cfg.decoderHidden()));
+    be.tanhBackward(init[0], gd.h0(), dPre, 0f);
+    Tensor dIn = own(open, be.zeros(ld * b, dirs * he));
+    bridgeH.backward(Mat.of(init[2]), Mat.of(dPre), Mat.of(dIn));
+    Tensor dhN = own(open, scatterBridge(dIn, b));
+    Tensor dcN = null;
+    if (bridgeC != null) {
+      bridgeC.backward(Mat.of(init[3]), Mat.of(gd.c0()), Mat.of(dIn));
+      dcN = own(open, scatterBridge(dIn, b));
+    }
+    return new Tensor[] {dhN, dcN};
+  }
+
+  private Tensor scatterBridge(Tensor dIn, int b) {
+    int dirs = cfg.bidirectional() ? 2 : 1;
+    int he = cfg.encoderHidden();
+    Tensor d = be.zeros(cfg.encoderLayers() * dirs, b, he);
+    for (int l = 0; l < cfg.decoderLayers(); l++) {
+      int e = sourceLayer(l);
+      for (int k = 0; e >= 0 && k < dirs; k++) {
+        be.copy(Mat.of(dIn).rows(l * b, b).cols(k * he, he), Mat.of(d).rows((e * dirs + k) * b, b));
+      }
+    }
+    return d;
+  }
+
+  // ------------------------------------------------------------------ inference
+
+  /** The encoded source and decoder state for step-by-step decoding. Owns its tensors. */
+  public final class Encoded implements AutoCloseable {
+    final int batch;
+    final int srcLen;
+    final Tensor memory; // (B, S, M)
+    final Tensor keys; // (B, S, H)
+    final Tensor srcLengths; // (B)
+    final int[] srcLengthsHost;
+
+    Encoded(int batch, int srcLen, Tensor memory, Tensor keys, Tensor srcLengths, int[] lens) {
+      this.batch = batch;
+      this.srcLen = srcLen;
+      this.memory = memory;
+      this.keys = keys;
+      this.srcLengths = srcLengths;
+      this.srcLengthsHost = lens;
+    }
+
+    @Override
+    public void close() {
+      if (keys != memory && keys != null) {
+        keys.close();
+      }
+      memory.close();
+      srcLengths.close();
+    }
+  }
+
+  /** Decoder state between steps: h (Ld, B, H) and c (LSTM). Owns its tensors. */
+  public record State(Tensor h, Tensor c) implements AutoCloseable {
+    @Override
+    public void close() {
+      h.close();
+      if (c != null) {
+        c.close();
+      }
+    }
+  }
+
+  /** Encodes a batch of sources (row-major (B, S), PAD beyond each length). */
+  public Encoded encode(int[] src, int[] srcLengths, int batch, int srcLen, State[] initOut) {
+    checkIds("source", src, cfg.srcVocab());
+    List<AutoCloseable> open = new ArrayList<>();
+    try (Tensor ids = be.uploadInts(src, batch * srcLen);
+        Tensor x = srcEmb.forward(ids, batch, srcLen, cfg.embedSize());
+        RecurrentOutput enc = encoder.forward(x, srcLengths, null, null, false)) {
+      Tensor[] init = bridge(enc, batch, open);
+      Tensor h = be.zeros(init[0].shape().dims());
+      be.copy(init[0], h);
+      Tensor c = null;
+      if (init[1] != null) {
+        c = be.zeros(init[1].shape().dims());
+        be.copy(init[1], c);
+      }
+      initOut[0] = new State(h, c);
+      Tensor memory = be.zeros(enc.output().shape().dims());
+      be.copy(enc.output(), memory);
+      Tensor keys = attention == null ? null : attention.keys(memory);
+      return new Encoded(
+          batch, srcLen, memory, keys, be.uploadInts(srcLengths, batch), srcLengths.clone());
+    } finally {
+      closeAll(open);
+    }
+  }
+
+  /**
+   * One decoder step for {@code prev.length} hypotheses; hypothesis i reads source row {@code
+   * srcRow[i]} of {@code enc}. Writes log-probabilities (N, V) and, if {@code attnOut} is not null,
+   * attention weights (N, S) to host arrays; returns the next state.
+   */
+  public State decodeStep(
+      Encoded enc, int[] srcRow, int[] prev, State state, float[] logProbs, float[] attnOut) {
+    int n = prev.length;
+    int v = cfg.tgtVocab();
+    checkIds("previous token", prev, v);
+    try (Tensor ids = be.uploadInts(prev, n);
+        Tensor x = tgtEmb.forward(ids, n, 1, cfg.embedSize());
+        RecurrentOutput dec = decoder.forward(x, null, state.h(), state.c(), false);
+        Tensor logits = be.zeros(n, v)) {
+      Tensor hTilde = dec.output();
+      LuongAttention.Step att = null;
+      Tensor[] rows = null;
+      if (attention != null) {
+        rows = gatherSources(enc, srcRow);
+        att = attention.forward(rows[0], rows[1], rows[2], dec.output());
+        hTilde = att.out();
+      }
+      try {
+        be.gemm(Mat.of(hTilde), false, Mat.of(genWeight.value()), true, Mat.of(logits), 1f, 0f);
+        be.addRowVector(Mat.of(logits), genBias.value());
+        be.logSoftmax(logits, logits);
+        float[] lp = be.download(logits);
+        System.arraycopy(lp, 0, logProbs, 0, n * v);
+        if (attnOut != null && att != null) {
+          float[] w = be.download(att.weights());
+          System.arraycopy(w, 0, attnOut, 0, w.length);
+        }
+      } finally {
+        if (att != null) {
+          att.close();
+        }
+        if (rows != null) {
+          for (Tensor r : rows) {
+            if (r != null) {
+              r.close();
+            }
+          }
+        }
+      }
+      Tensor h = be.zeros(dec.hN().shape().dims());
+      be.copy(dec.hN(), h);
+      Tensor c = null;
+      if (dec.cN() != null) {
+        c = be.zeros(dec.cN().shape().dims());
+        be.copy(dec.cN(), c);
+      }
+      return new State(h, c);
+    }
+  }
+
+  /** Memory, keys and lengths of the source rows srcRow[i], for N hypotheses. */
+  private Tensor[] gatherSources(Encoded enc, int[] srcRow) {
+    int n = srcRow.length;
+    int s = enc.srcLen;
+    int[] idx = new int[n * s];
+    int[] lens = new int[n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j < s; j++) {
+        idx[i * s + j] = srcRow[i] * s + j;
+      }
+      lens[i] = enc.srcLengthsHost[srcRow[i]];
+    }
+    try (Tensor ids = be.uploadInts(idx, n * s)) {
+      Tensor memory = be.zeros(n, s, cfg.memorySize());
+      be.embeddingGather(enc.memory, ids, memory);
+      Tensor keys = memory;
+      if (enc.keys != enc.memory) {
+        keys = be.zeros(n, s, cfg.decoderHidden());
+        be.embeddingGather(enc.keys, ids, keys);
+      }
+      return new Tensor[] {memory, keys, be.uploadInts(lens, n)};
+    }
+  }
+
+  /** Reorders a state's hypotheses: row i of the result is row from[i] of each layer. */
+  public State reorder(State s, int[] from) {
+    return new State(reorderRows(s.h(), from), s.c() == null ? null : reorderRows(s.c(), from));
+  }
+
+  private Tensor reorderRows(Tensor t, int[] from) {
+    int layers = t.shape().dim(0);
+    int n = t.shape().dim(1);
+    int hid = t.shape().dim(2);
+    int m = from.length;
+    int[] idx = new int[layers * m];
+    for (int l = 0; l < layers; l++) {
+      for (int i = 0; i < m; i++) {
+        idx[l * m + i] = l * n + from[i];
+      }
+    }
+    try (Tensor ids = be.uploadInts(idx, layers * m)) {
+      Tensor out = be.zeros(layers, m, hid);
+      be.embeddingGather(t, ids, out);
+      return out;
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private static <T extends AutoCloseable> T own(List<AutoCloseable> open, T t) {
+    open.add(t);
+    return t;
+  }
+
+  private static void closeAll(List<AutoCloseable> open) {
+    RuntimeException first = null;
+    for (int i = open.size() - 1; i >= 0; i--) {
+      try {
+        open.get(i).close();
+      } catch (Exception e) {
+        if (first == null) {
+          first = e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+      }
+    }
+    open.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

@@ -1,0 +1,87 @@
+package dev.rnn4j.seq2seq;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rnn4j.TestBackends;
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.nn.CellType;
+import dev.rnn4j.nn.Parameter;
+import dev.rnn4j.tensor.Tensor;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Finite differences of the whole encoder–decoder loss (label-smoothed cross-entropy summed over
+ * target tokens, padded batch) against the gradients of {@link Seq2SeqModel#trainStep}, for sampled
+ * entries of every parameter. Tolerance 2e-3 + 2e-2·|numeric| (float32 central differences with
+ * step 1e-2; see RecurrentGradCheckTest for the derivation).
+ */
+class Seq2SeqGradCheckTest {
+  static Stream<Arguments> configs() {
+    return Stream.of(
+        Arguments.of(CellType.LSTM, AttentionType.GENERAL, true, 2, 1, false),
+        Arguments.of(CellType.GRU, AttentionType.DOT, false, 1, 2, false),
+        Arguments.of(CellType.LSTM, AttentionType.NONE, false, 1, 1, true),
+        Arguments.of(CellType.RNN_TANH, AttentionType.GENERAL, true, 1, 1, true));
+  }
+
+  @ParameterizedTest(name = "{0} {1} bi={2} enc={3} dec={4} tied={5}")
+  @MethodSource("configs")
+  void gradientsMatchFiniteDifferences(
+      CellType cell, AttentionType att, boolean bi, int encLayers, int decLayers, boolean tie) {
+    Backend be = TestBackends.cpu();
+    int hid = 4;
+    int encHid = att == AttentionType.DOT ? (bi ? 2 : 4) : 3;
+    int embed = tie ? hid : 3;
+    Seq2SeqConfig cfg =
+        new Seq2SeqConfig(9, 8, embed, cell, encHid, encLayers, bi, hid, decLayers, att, 0f, tie);
+    int[][] src = {{4, 5, 6}, {7, 8}, {5}};
+    int[][] tgt = {{4, 5}, {6, 7, 4}, {5}};
+    Seq2SeqBatch batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
+    float smoothing = 0.1f;
+    try (Seq2SeqModel model = new Seq2SeqModel(be, cfg, 11)) {
+      model.zeroGrad();
+      model.trainStep(batch, smoothing, 1f);
+      SplittableRandom r = new SplittableRandom(5);
+      for (Parameter p : model.parameters()) {
+        float[] g = be.download(p.grad());
+        float[] v = be.download(p.value());
+        for (int s = 0; s < Math.min(5, v.length); s++) {
+          int i = r.nextInt(v.length);
+          float orig = v[i];
+          float h = 1e-2f;
+          v[i] = orig + h;
+          set(be, p.value(), v);
+          double lp = model.evaluate(batch, smoothing).sum();
+          v[i] = orig - h;
+          set(be, p.value(), v);
+          double lm = model.evaluate(batch, smoothing).sum();
+          v[i] = orig;
+          set(be, p.value(), v);
+          double numeric = (lp - lm) / (2 * h);
+          double err = Math.abs(numeric - g[i]);
+          assertTrue(
+              err <= 2e-3 + 2e-2 * Math.abs(numeric),
+              p.name()
+                  + "["
+                  + i
+                  + "]: analytic "
+                  + g[i]
+                  + ", numeric "
+                  + numeric
+                  + ", diff "
+                  + err);
+        }
+      }
+    }
+  }
+
+  private static void set(Backend be, Tensor t, float[] v) {
+    try (Tensor u = be.upload(v, t.shape().dims())) {
+      be.copy(u, t);
+    }
+  }
+}
