@@ -348,7 +348,7 @@ class CpuBackendTest {
       assertArrayEquals(new float[] {7, 8, 11, 12}, be.download(last), "last steps");
       be.scatterAddLastStep(last, lens, r);
       float[] s = be.download(r);
-      assertEquals(2 * 8f, s[7], "b=0 step 3 += last");
+      assertEquals(2f + 8f, s[7], "b=0 step 3 += last");
       assertEquals(12f + 10f, s[11], "b=1 step 1 += last");
       try (Tensor scores = be.upload(Rand.uniform(11, b * 1 * t, 1f), b, 1, t)) {
         be.maskKeys(scores, lens, Float.NEGATIVE_INFINITY);
