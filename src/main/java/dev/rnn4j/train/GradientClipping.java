@@ -8,6 +8,17 @@ public final class GradientClipping {
   private GradientClipping() {}
 
   /**
+   * sqrt(Σ over all gradients of g²), accumulated in double; NaN/∞ when a gradient is not finite.
+   */
+  public static double globalNorm(List<Parameter> parameters) {
+    double sq = 0;
+    for (Parameter p : parameters) {
+      sq += p.grad().backend().sumSquares(p.grad());
+    }
+    return Math.sqrt(sq);
+  }
+
+  /**
    * The global norm ‖g‖ = sqrt(Σ over all gradients of g²); if it exceeds {@code maxNorm}, scales
    * every gradient by maxNorm / ‖g‖. Returns the norm before clipping: NaN or infinite when some
    * gradient is not finite (then nothing is scaled, so the caller can skip the step).
@@ -16,11 +27,7 @@ public final class GradientClipping {
     if (!(maxNorm > 0)) {
       throw new IllegalArgumentException("maxNorm must be > 0, got " + maxNorm);
     }
-    double sq = 0;
-    for (Parameter p : parameters) {
-      sq += p.grad().backend().sumSquares(p.grad());
-    }
-    double norm = Math.sqrt(sq);
+    double norm = globalNorm(parameters);
     if (Double.isFinite(norm) && norm > maxNorm) {
       float s = (float) (maxNorm / (norm + 1e-6));
       for (Parameter p : parameters) {

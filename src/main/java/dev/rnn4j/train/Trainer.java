@@ -1,0 +1,207 @@
+package dev.rnn4j.train;
+
+import dev.rnn4j.nn.Parameter;
+import dev.rnn4j.seq2seq.Seq2SeqBatch;
+import dev.rnn4j.seq2seq.Seq2SeqModel;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Teacher-forced training of a {@link Seq2SeqModel}: gradient accumulation, global-norm clipping (a
+ * step with a non-finite gradient is skipped and counted), a learning-rate schedule with decay on
+ * plateau, validation each epoch (loss and a task metric), early stopping, the best checkpoint
+ * kept, a progress bar and a loss-curve SVG. Not thread-safe.
+ */
+public final class Trainer {
+  /** Batches of one epoch, in a deterministic order given the epoch number. */
+  public interface Data {
+    int batches(int epoch);
+
+    Iterator<Seq2SeqBatch> epoch(int epoch);
+  }
+
+  /** A task metric on the dev set; lower is better (e.g. word error rate). */
+  public interface Metric {
+    String name();
+
+    double evaluate(Seq2SeqModel model);
+  }
+
+  /** Saves and restores training state. */
+  public interface Checkpoints {
+    /** Saves the model and the trainer state as {@code tag} ("last" or "best"). */
+    void save(String tag, Seq2SeqModel model, Optimizer opt, TrainerState state) throws IOException;
+  }
+
+  /** Where training stands; enough to resume exactly. */
+  public static final class TrainerState {
+    public int epoch = 1; // current (1-based)
+    public int batchInEpoch; // batches of the current epoch done
+    public long updates;
+    public double best = Double.POSITIVE_INFINITY;
+    public int badEpochs;
+    public int plateauEpochs;
+    public float lr;
+    public long skippedSteps;
+    public final List<double[]> trainCurve = new ArrayList<>();
+    public final List<double[]> devCurve = new ArrayList<>();
+  }
+
+  /** Outcome of {@link #fit}. */
+  public record Result(
+      int epochs, double bestMetric, long updates, long skippedSteps, double seconds) {}
+
+  private final TrainOptions opts;
+  private final PrintStream log;
+
+  public Trainer(TrainOptions opts, PrintStream log) {
+    this.opts = opts;
+    this.log = log;
+  }
+
+  /**
+   * Trains until the epochs run out or early stopping. {@code state} may come from a checkpoint
+   * (then training continues where it stopped, drawing the same batches and dropout masks).
+   */
+  public Result fit(
+      Seq2SeqModel model,
+      Optimizer opt,
+      TrainerState state,
+      Data train,
+      List<Seq2SeqBatch> dev,
+      Metric metric,
+      Checkpoints ckpt,
+      Path runDir) {
+    LrSchedule schedule = LrSchedule.parse(opts.schedule());
+    if (state.lr == 0) {
+      state.lr = opts.lr();
+    }
+    List<Parameter> params = model.parameters();
+    long t0 = System.nanoTime();
+    double seconds = 0;
+    for (; state.epoch <= opts.epochs(); state.epoch++, state.batchInEpoch = 0) {
+      int total = train.batches(state.epoch);
+      Iterator<Seq2SeqBatch> it = train.epoch(state.epoch);
+      for (int i = 0; i < state.batchInEpoch && it.hasNext(); i++) {
+        it.next();
+      }
+      ProgressBar bar = new ProgressBar(log);
+      double lossSum = 0;
+      long tokens = 0;
+      long epochStart = System.nanoTime();
+      int inAccum = 0;
+      model.zeroGrad();
+      while (it.hasNext()) {
+        Seq2SeqBatch b = it.next();
+        Seq2SeqModel.Loss loss =
+            model.trainStep(b, opts.labelSmoothing(), 1f / (b.targetTokens() * opts.accumulate()));
+        lossSum += loss.sum();
+        tokens += loss.tokens();
+        state.batchInEpoch++;
+        if (++inAccum == opts.accumulate() || !it.hasNext()) {
+          inAccum = 0;
+          double norm =
+              opts.clipNorm() > 0
+                  ? GradientClipping.clipGlobalNorm(params, opts.clipNorm())
+                  : GradientClipping.globalNorm(params);
+          if (Double.isFinite(norm)) {
+            state.updates++;
+            opt.setLearningRate(schedule.at(state.updates, state.lr));
+            opt.step(params);
+          } else {
+            state.skippedSteps++;
+            log.printf(
+                Locale.ROOT,
+                "%nskipped an update: gradient norm is %s (loss %.4f)%n",
+                norm,
+                loss.mean());
+          }
+          model.zeroGrad();
+        }
+        double secs = (System.nanoTime() - epochStart) / 1e9;
+        bar.update(
+            state.epoch,
+            state.batchInEpoch,
+            total,
+            lossSum / Math.max(1, tokens),
+            tokens / Math.max(1e-9, secs));
+        if (state.batchInEpoch % 50 == 0) {
+          state.trainCurve.add(new double[] {state.updates, lossSum / Math.max(1, tokens)});
+        }
+      }
+      bar.finish();
+      double trainLoss = lossSum / Math.max(1, tokens);
+      state.trainCurve.add(new double[] {state.updates, trainLoss});
+      double devLoss = devLoss(model, dev);
+      state.devCurve.add(new double[] {state.updates, devLoss});
+      double m = metric == null ? devLoss : metric.evaluate(model);
+      String name = metric == null ? "dev loss" : metric.name();
+      seconds = (System.nanoTime() - t0) / 1e9;
+      boolean improved = m < state.best;
+      log.printf(
+          Locale.ROOT,
+          "epoch %d: train loss %.4f, dev loss %.4f, %s %.4f%s, lr %.2e, %.0f s%n",
+          state.epoch,
+          trainLoss,
+          devLoss,
+          name,
+          m,
+          improved ? " (best)" : "",
+          opt.learningRate(),
+          seconds);
+      if (improved) {
+        state.best = m;
+        state.badEpochs = 0;
+        state.plateauEpochs = 0;
+      } else {
+        state.badEpochs++;
+        if (++state.plateauEpochs > opts.plateauPatience() && opts.plateauFactor() < 1) {
+          state.lr *= opts.plateauFactor();
+          state.plateauEpochs = 0;
+          log.printf(Locale.ROOT, "validation plateau: learning rate now %.2e%n", state.lr);
+        }
+      }
+      boolean stop = opts.earlyStopPatience() > 0 && state.badEpochs >= opts.earlyStopPatience();
+      int finishedEpoch = state.epoch;
+      state.epoch++;
+      state.batchInEpoch = 0;
+      try {
+        if (ckpt != null) {
+          if (improved) {
+            ckpt.save("best", model, opt, state);
+          }
+          ckpt.save("last", model, opt, state);
+        }
+        if (runDir != null) {
+          LossCurve.writeSvg(runDir.resolve("loss.svg"), state.trainCurve, state.devCurve);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("could not save the checkpoint: " + e.getMessage(), e);
+      }
+      state.epoch--;
+      if (stop) {
+        log.printf("early stopping: no improvement for %d epochs%n", state.badEpochs);
+        return new Result(finishedEpoch, state.best, state.updates, state.skippedSteps, seconds);
+      }
+    }
+    return new Result(opts.epochs(), state.best, state.updates, state.skippedSteps, seconds);
+  }
+
+  /** Mean per-token loss (without label smoothing) over the dev batches. */
+  public static double devLoss(Seq2SeqModel model, List<Seq2SeqBatch> dev) {
+    double sum = 0;
+    long tokens = 0;
+    for (Seq2SeqBatch b : dev) {
+      Seq2SeqModel.Loss l = model.evaluate(b, 0f);
+      sum += l.sum();
+      tokens += l.tokens();
+    }
+    return tokens == 0 ? Double.NaN : sum / tokens;
+  }
+}
