@@ -29,10 +29,12 @@ import java.util.TreeMap;
  *   [rest]     tensor data, little-endian, row-major; offsets are relative to the end of the header
  * </pre>
  *
- * <p><b>Writing.</b> Header keys are sorted ({@code __metadata__} first, omitted when empty) and
- * padded with spaces so the data starts at a multiple of 8. Data is laid out with 8-byte types
- * first, then 4-byte types, each by name, so every tensor is aligned to its element size. Files are
- * replaced atomically ({@link AtomicFiles}).
+ * <p><b>Writing</b> produces the same bytes as the reference implementation (safetensors 0.8.0,
+ * checked against a file it wrote): tensors are laid out by dtype (I64, then F32, then I32) and
+ * then by name, so every tensor is aligned to its element size; the header lists {@code
+ * __metadata__} first (omitted when empty), then the tensors in that same order, and is padded with
+ * spaces so the data starts at a multiple of 8. Files are replaced atomically ({@link
+ * AtomicFiles}).
  *
  * <p><b>Reading</b> checks everything before trusting it: header length within the file and at most
  * 100 MB, valid UTF-8 JSON object, known dtypes with consistent shapes and byte sizes, and offsets
@@ -47,6 +49,8 @@ public final class SafeTensors {
   public static final long MAX_HEADER_BYTES = 100_000_000L;
 
   private static final String METADATA = "__metadata__";
+  private static final List<HostTensor.Dtype> REFERENCE_ORDER =
+      List.of(HostTensor.Dtype.I64, HostTensor.Dtype.F32, HostTensor.Dtype.I32);
   private static final int CHUNK = 1 << 16;
 
   private SafeTensors() {}
@@ -114,11 +118,12 @@ public final class SafeTensors {
         throw new IllegalArgumentException("metadata keys and values must not be null: " + e);
       }
     }
-    // Data order: wider elements first so each tensor is aligned to its element size.
+    // The reference implementation's order: I64, then F32, then I32, each by name. Wider elements
+    // come first, so every tensor is aligned to its element size.
     names.sort(
-        Comparator.comparingInt((String n) -> -tensors.get(n).dtype().byteSize())
+        Comparator.comparingInt((String n) -> REFERENCE_ORDER.indexOf(tensors.get(n).dtype()))
             .thenComparing(Comparator.naturalOrder()));
-    Map<String, List<Long>> offsets = new TreeMap<>();
+    Map<String, List<Long>> offsets = new LinkedHashMap<>();
     long pos = 0;
     List<HostTensor> order = new ArrayList<>();
     for (String name : names) {

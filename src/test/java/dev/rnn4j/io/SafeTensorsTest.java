@@ -10,6 +10,7 @@ import dev.rnn4j.Rand;
 import dev.rnn4j.tensor.Shape;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -25,10 +26,10 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * The writer is checked against a file built byte by byte from the format description (no Python
- * safetensors package is available here), the reader against that file, a file laid out the other
- * way round, and every kind of damage the brief lists: each must raise a FileFormatException naming
- * the file, never another exception.
+ * The writer is checked against a file built byte by byte from the format description and against a
+ * file written by the reference implementation (see {@link #REFERENCE}); the reader against both, a
+ * file laid out the other way round, and every kind of damage: each must raise a
+ * FileFormatException naming the file, never another exception.
  */
 class SafeTensorsTest {
   @TempDir Path dir;
@@ -57,11 +58,12 @@ class SafeTensorsTest {
     return b;
   }
 
+  // Data order: I64, then F32, then I32; the header lists the tensors in data order.
   private static final String SMALL_HEADER =
       "{\"__metadata__\":{\"format\":\"pt\"},"
+          + "\"c\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]},"
           + "\"a\":{\"dtype\":\"F32\",\"shape\":[2,1],\"data_offsets\":[8,16]},"
-          + "\"b\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[16,24]},"
-          + "\"c\":{\"dtype\":\"I64\",\"shape\":[1],\"data_offsets\":[0,8]}}";
+          + "\"b\":{\"dtype\":\"I32\",\"shape\":[2],\"data_offsets\":[16,24]}}";
 
   // c = 5L; a = 1.0f (0x3F800000), -2.5f (0xC0200000); b = 1, -2 — all little-endian.
   private static final byte[] SMALL_DATA =
@@ -93,6 +95,61 @@ class SafeTensorsTest {
     assertEquals(Shape.of(2, 1), c.get("a").shape());
     assertArrayEquals(new int[] {1, -2}, c.get("b").ints());
     assertArrayEquals(new long[] {5L}, c.get("c").longs());
+  }
+
+  /**
+   * Written by safetensors 0.8.0 (Python, numpy 2.4.6):
+   *
+   * <pre>
+   * save_file({"encoder.weight": np.array([[1.0, -2.5, 3.25], [0.0, -0.0, 1e-30]], np.float32),
+   *            "ids": np.array([1, -2, 2**31 - 1, -2**31], np.int32),
+   *            "step": np.array([5, -(2**62)], np.int64),
+   *            "bias": np.array([0.5], np.float32),
+   *            "scalar": np.array(7.0, np.float32),
+   *            "empty": np.zeros((0, 2), np.float32)},
+   *           "reference-0.8.0.safetensors", metadata={"format": "np"})
+   * </pre>
+   */
+  private static final String REFERENCE = "/dev/rnn4j/io/reference-0.8.0.safetensors";
+
+  private static Map<String, HostTensor> referenceTensors() {
+    Map<String, HostTensor> t = new LinkedHashMap<>();
+    t.put(
+        "encoder.weight",
+        HostTensor.ofFloats(new float[] {1f, -2.5f, 3.25f, 0f, -0f, 1e-30f}, 2, 3));
+    t.put("ids", HostTensor.ofInts(new int[] {1, -2, Integer.MAX_VALUE, Integer.MIN_VALUE}, 4));
+    t.put("step", HostTensor.ofLongs(new long[] {5, -(1L << 62)}, 2));
+    t.put("bias", HostTensor.ofFloats(new float[] {0.5f}, 1));
+    t.put("scalar", HostTensor.ofFloats(new float[] {7f}));
+    t.put("empty", HostTensor.ofFloats(new float[0], 0, 2));
+    return t;
+  }
+
+  @Test
+  void writesExactlyWhatTheReferenceImplementationWrites() throws IOException {
+    byte[] reference;
+    try (InputStream in = SafeTensorsTest.class.getResourceAsStream(REFERENCE)) {
+      reference = in.readAllBytes();
+    }
+    byte[] ours = SafeTensors.toBytes(referenceTensors(), Map.of("format", "np"));
+    assertEquals(
+        new String(reference, StandardCharsets.ISO_8859_1),
+        new String(ours, StandardCharsets.ISO_8859_1));
+
+    SafeTensors.Contents c = SafeTensors.fromBytes(reference, REFERENCE);
+    assertEquals(Map.of("format", "np"), c.metadata());
+    for (Map.Entry<String, HostTensor> e : referenceTensors().entrySet()) {
+      HostTensor got = c.get(e.getKey());
+      assertEquals(e.getValue().dtype(), got.dtype(), e.getKey());
+      assertEquals(e.getValue().shape(), got.shape(), e.getKey());
+    }
+    assertArrayEquals(
+        new float[] {1f, -2.5f, 3.25f, 0f, -0f, 1e-30f}, c.get("encoder.weight").floats());
+    assertEquals(
+        Float.floatToRawIntBits(-0f), Float.floatToRawIntBits(c.get("encoder.weight").floats()[4]));
+    assertArrayEquals(new int[] {1, -2, Integer.MAX_VALUE, Integer.MIN_VALUE}, c.get("ids").ints());
+    assertArrayEquals(new long[] {5, -(1L << 62)}, c.get("step").longs());
+    assertArrayEquals(new float[] {7f}, c.get("scalar").floats());
   }
 
   @Test
