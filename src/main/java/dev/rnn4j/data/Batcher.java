@@ -1,5 +1,6 @@
 package dev.rnn4j.data;
 
+import dev.rnn4j.backend.cpu.CounterRng;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
@@ -18,7 +19,8 @@ import java.util.List;
  * A new batcher over the same examples with the same settings, moved there with {@link
  * #seek(Position)}, continues with exactly the batches the old one would have returned.
  *
- * <p>The shuffles use SplitMix64 implemented here, so the order does not depend on the JDK.
+ * <p>The shuffles draw from {@link CounterRng} (SplitMix64), so the order does not depend on the
+ * JDK.
  *
  * <p>Thread-safety: not thread-safe (it has a position); use one per training loop.
  */
@@ -111,7 +113,7 @@ public final class Batcher {
 
   /** The example indices of every batch of epoch {@code e}, in the order they are returned. */
   int[][] plan(long e) {
-    SplitMix64 rng = new SplitMix64(seed ^ SplitMix64.mix(e + 0x632BE59BD9B4E019L));
+    Draws rng = new Draws(CounterRng.bits(seed, e));
     int n = examples.size();
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
@@ -175,23 +177,15 @@ public final class Batcher {
     return out;
   }
 
-  /** SplitMix64 (Steele, Lea, Flood 2014): a fixed, JDK-independent generator. */
-  static final class SplitMix64 {
-    private long state;
+  /**
+   * Seeded draws: the i-th is {@link CounterRng#bits}(seed, i), SplitMix64, independent of the JDK.
+   */
+  static final class Draws {
+    private final long seed;
+    private long index;
 
-    SplitMix64(long seed) {
-      this.state = seed;
-    }
-
-    static long mix(long z) {
-      z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
-      z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
-      return z ^ (z >>> 31);
-    }
-
-    long nextLong() {
-      state += 0x9E3779B97F4A7C15L;
-      return mix(state);
+    Draws(long seed) {
+      this.seed = seed;
     }
 
     /**
@@ -199,7 +193,7 @@ public final class Batcher {
      */
     int nextInt(int bound) {
       while (true) {
-        int bits = (int) (nextLong() >>> 33);
+        int bits = (int) (CounterRng.bits(seed, index++) >>> 33);
         int val = bits % bound;
         if (bits - val + (bound - 1) >= 0) {
           return val;
