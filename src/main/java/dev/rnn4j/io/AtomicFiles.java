@@ -8,6 +8,7 @@ import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.DirectoryStream;
+import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +18,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Crash-safe replacement of files and directories: a reader sees either the complete old content or
@@ -64,10 +66,21 @@ public final class AtomicFiles {
       throw new IOException(
           "cannot write " + target + ": directory " + dir + " does not exist; create it first");
     }
-    Path tmp = Files.createTempFile(dir, "." + abs.getFileName() + ".", ".tmp");
+    Path tmp = null;
     boolean moved = false;
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE);
+      FileChannel opened;
+      while (true) {
+        tmp = dir.resolve("." + abs.getFileName() + "." + randomHex() + ".tmp");
+        try {
+          // CREATE_NEW applies the umask, unlike createTempFile (always rw-------).
+          opened = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+          break;
+        } catch (FileAlreadyExistsException taken) {
+          // another writer picked the same name; draw again
+        }
+      }
+      try (FileChannel ch = opened;
           OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16)) {
         writer.writeTo(out);
         out.flush();
@@ -77,10 +90,14 @@ public final class AtomicFiles {
       moved = true;
       syncDirectory(dir);
     } finally {
-      if (!moved) {
+      if (!moved && tmp != null) {
         Files.deleteIfExists(tmp);
       }
     }
+  }
+
+  private static String randomHex() {
+    return Long.toHexString(ThreadLocalRandom.current().nextLong() >>> 1);
   }
 
   /** Atomically replaces {@code target} with {@code bytes}. */
@@ -113,7 +130,16 @@ public final class AtomicFiles {
     }
     recoverDirectory(abs);
     String name = abs.getFileName().toString();
-    Path tmp = Files.createTempDirectory(parent, "." + name + ".tmp-");
+    Path tmp;
+    while (true) {
+      try {
+        // createDirectory applies the umask, unlike createTempDirectory (always rwx------).
+        tmp = Files.createDirectory(parent.resolve("." + name + ".tmp-" + randomHex()));
+        break;
+      } catch (FileAlreadyExistsException taken) {
+        // another writer picked the same name; draw again
+      }
+    }
     boolean moved = false;
     try {
       writer.writeInto(tmp);
@@ -121,7 +147,7 @@ public final class AtomicFiles {
       syncDirectory(parent);
       Path old = null;
       if (Files.exists(abs)) {
-        old = parent.resolve(oldName(name) + Long.toHexString(System.nanoTime()));
+        old = parent.resolve(oldName(name) + randomHex());
         move(abs, old);
       }
       move(tmp, abs);

@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -147,6 +148,22 @@ class AtomicFilesTest {
     IOException e = assertThrows(IOException.class, () -> AtomicFiles.writeDirectory(f, d -> {}));
     assertTrue(e.getMessage().contains("it is a file"), e.getMessage());
     assertEquals("a file", Files.readString(f));
+  }
+
+  /** Temporary files must not carry createTempFile's owner-only permissions into the result. */
+  @Test
+  void resultsGetTheUsualPermissions() throws IOException {
+    Assumptions.assumeTrue(
+        dir.getFileSystem().supportedFileAttributeViews().contains("posix"),
+        "not a POSIX file system");
+    Path plain = Files.createFile(dir.resolve("plain"));
+    Path plainDir = Files.createDirectory(dir.resolve("plainDir"));
+    Path f = dir.resolve("f");
+    AtomicFiles.writeString(f, "x");
+    Path d = dir.resolve("d");
+    AtomicFiles.writeDirectory(d, x -> {});
+    assertEquals(Files.getPosixFilePermissions(plain), Files.getPosixFilePermissions(f));
+    assertEquals(Files.getPosixFilePermissions(plainDir), Files.getPosixFilePermissions(d));
   }
 
   @Test
