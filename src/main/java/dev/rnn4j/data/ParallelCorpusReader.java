@@ -1,0 +1,205 @@
+package dev.rnn4j.data;
+
+import dev.rnn4j.data.CorpusReport.Reason;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.function.Consumer;
+import java.util.function.ToIntFunction;
+
+/**
+ * Streams a tab-separated parallel corpus, one {@code source<TAB>target} pair per line, in UTF-8.
+ * The file is read in fixed-size blocks and handed on line by line, so files larger than memory
+ * work; memory use is bounded by the line byte limit.
+ *
+ * <p>Every line is either passed to the sink or counted in the {@link CorpusReport} with its line
+ * number and reason (see {@link Reason}); a bad line never stops the read. Lines end at {@code \n};
+ * a {@code \r} before it and a UTF-8 byte-order mark at the start of the file are removed. Sides
+ * are passed on as they are (not trimmed), but a side of only whitespace counts as empty.
+ *
+ * <p>Thread-safety: immutable; one reader may read several files at once from different threads.
+ */
+public final class ParallelCorpusReader {
+  /** Default byte limit of one line: 1 MiB. */
+  public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+  /** Default number of line numbers a report keeps per reason. */
+  public static final int DEFAULT_LISTED_LINES = 10;
+
+  private static final int BLOCK = 1 << 16;
+
+  private final int maxLength;
+  private final ToIntFunction<String> length;
+  private final int maxLineBytes;
+  private final int listedLines;
+
+  /**
+   * A reader with full control of its limits.
+   *
+   * @param maxLength largest accepted length of either side, as measured by {@code length}
+   * @param length the length of one side, e.g. {@code s -> tokenizer.tokenize(s).size()}
+   * @param maxLineBytes lines with more bytes than this are skipped unread (>= 1)
+   * @param listedLines how many line numbers the report keeps per reason (>= 0)
+   */
+  public ParallelCorpusReader(
+      int maxLength, ToIntFunction<String> length, int maxLineBytes, int listedLines) {
+    if (maxLength < 1) {
+      throw new IllegalArgumentException("maxLength must be >= 1, got " + maxLength);
+    }
+    if (length == null) {
+      throw new IllegalArgumentException("length measure is null; pass e.g. String::length");
+    }
+    if (maxLineBytes < 1) {
+      throw new IllegalArgumentException("maxLineBytes must be >= 1, got " + maxLineBytes);
+    }
+    if (listedLines < 0) {
+      throw new IllegalArgumentException("listedLines must be >= 0, got " + listedLines);
+    }
+    this.maxLength = maxLength;
+    this.length = length;
+    this.maxLineBytes = maxLineBytes;
+    this.listedLines = listedLines;
+  }
+
+  /**
+   * A reader that rejects sides with more than {@code maxLength} tokens of {@code tokenizer}, with
+   * the default byte limit and report size.
+   */
+  public static ParallelCorpusReader of(int maxLength, Tokenizer tokenizer) {
+    return new ParallelCorpusReader(
+        maxLength, s -> tokenizer.tokenize(s).size(), DEFAULT_MAX_LINE_BYTES, DEFAULT_LISTED_LINES);
+  }
+
+  /**
+   * Reads {@code file}, passing each accepted line to {@code sink} in file order.
+   *
+   * @return what happened to every line
+   * @throws IOException if the file cannot be read (bad content is reported, not thrown)
+   */
+  public CorpusReport read(Path file, Consumer<SentencePair> sink) throws IOException {
+    try (InputStream in = Files.newInputStream(file)) {
+      return read(in, file.toString(), sink);
+    }
+  }
+
+  /**
+   * Reads {@code in} to its end (without closing it); {@code name} labels the report.
+   *
+   * @throws IOException if reading fails
+   */
+  public CorpusReport read(InputStream in, String name, Consumer<SentencePair> sink)
+      throws IOException {
+    CorpusReport.Builder report = new CorpusReport.Builder(name, listedLines);
+    Utf8 utf8 = new Utf8();
+    byte[] block = new byte[BLOCK];
+    byte[] line = new byte[256];
+    int len = 0;
+    boolean overflow = false;
+    long lineNo = 0;
+    int n;
+    while ((n = in.read(block)) >= 0) {
+      int start = 0;
+      for (int i = 0; i < n; i++) {
+        if (block[i] != '\n') {
+          continue;
+        }
+        // Append block[start, i) to the line, then hand the line on.
+        int piece = i - start;
+        if (!overflow && len + piece > maxLineBytes) {
+          overflow = true;
+        } else if (!overflow) {
+          line = append(line, len, block, start, piece);
+          len += piece;
+        }
+        handle(++lineNo, line, len, overflow, utf8, report, sink);
+        len = 0;
+        overflow = false;
+        start = i + 1;
+      }
+      int rest = n - start;
+      if (!overflow && len + rest > maxLineBytes) {
+        overflow = true;
+      } else if (!overflow) {
+        line = append(line, len, block, start, rest);
+        len += rest;
+      }
+    }
+    if (len > 0 || overflow) {
+      handle(++lineNo, line, len, overflow, utf8, report, sink);
+    }
+    return report.build();
+  }
+
+  private static byte[] append(byte[] line, int len, byte[] src, int from, int count) {
+    byte[] out = line;
+    if (len + count > line.length) {
+      out = new byte[Math.max(len + count, 2 * line.length)];
+      System.arraycopy(line, 0, out, 0, len);
+    }
+    System.arraycopy(src, from, out, len, count);
+    return out;
+  }
+
+  private void handle(
+      long lineNo,
+      byte[] bytes,
+      int len,
+      boolean overflow,
+      Utf8 utf8,
+      CorpusReport.Builder report,
+      Consumer<SentencePair> sink) {
+    if (overflow) {
+      report.reject(lineNo, Reason.LINE_TOO_LONG);
+      return;
+    }
+    int off = 0;
+    if (lineNo == 1
+        && len >= 3
+        && bytes[0] == (byte) 0xEF
+        && bytes[1] == (byte) 0xBB
+        && bytes[2] == (byte) 0xBF) {
+      off = 3;
+    }
+    int end = len;
+    if (end > off && bytes[end - 1] == '\r') {
+      end--;
+    }
+    String text = utf8.decode(bytes, off, end - off);
+    if (text == null) {
+      report.reject(lineNo, Reason.INVALID_UTF8);
+      return;
+    }
+    Reason reason = check(text);
+    if (reason != null) {
+      report.reject(lineNo, reason);
+      return;
+    }
+    int tab = text.indexOf('\t');
+    report.accept();
+    sink.accept(new SentencePair(lineNo, text.substring(0, tab), text.substring(tab + 1)));
+  }
+
+  /** Why {@code text} is rejected, or null if it is a good pair. */
+  private Reason check(String text) {
+    int tab = text.indexOf('\t');
+    if (tab < 0) {
+      return text.isBlank() ? Reason.EMPTY_LINE : Reason.NO_TAB;
+    }
+    if (text.indexOf('\t', tab + 1) >= 0) {
+      return Reason.EXTRA_TAB;
+    }
+    String source = text.substring(0, tab);
+    String target = text.substring(tab + 1);
+    if (source.isBlank()) {
+      return Reason.EMPTY_SOURCE;
+    }
+    if (target.isBlank()) {
+      return Reason.EMPTY_TARGET;
+    }
+    if (length.applyAsInt(source) > maxLength || length.applyAsInt(target) > maxLength) {
+      return Reason.TOO_LONG;
+    }
+    return null;
+  }
+}

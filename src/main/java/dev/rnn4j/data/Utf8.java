@@ -1,0 +1,71 @@
+package dev.rnn4j.data;
+
+import dev.rnn4j.io.FileFormatException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Strict UTF-8 decoding: malformed bytes are reported with their offset instead of being replaced
+ * by U+FFFD. An instance reuses its decoder and is not thread-safe.
+ */
+final class Utf8 {
+  private final CharsetDecoder decoder =
+      StandardCharsets.UTF_8
+          .newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT);
+  private CharBuffer out = CharBuffer.allocate(256);
+  private int errorOffset = -1;
+
+  /** The text of {@code bytes[off, off+len)}, or null if it is not valid UTF-8. */
+  String decode(byte[] bytes, int off, int len) {
+    ByteBuffer in = ByteBuffer.wrap(bytes, off, len);
+    if (out.capacity() < len) {
+      out = CharBuffer.allocate(Math.max(len, 2 * out.capacity()));
+    }
+    out.clear();
+    decoder.reset();
+    CoderResult r = decoder.decode(in, out, true);
+    if (!r.isError()) {
+      r = decoder.flush(out);
+    }
+    if (r.isError()) {
+      errorOffset = in.position() - off;
+      return null;
+    }
+    errorOffset = -1;
+    return out.flip().toString();
+  }
+
+  /** Offset, from the start of the last decoded range, of its first malformed byte; -1 if none. */
+  int errorOffset() {
+    return errorOffset;
+  }
+
+  /** A whole file as strict UTF-8; the error names the byte offset and line of a malformed byte. */
+  static String readFile(Path file) throws IOException {
+    byte[] bytes = Files.readAllBytes(file);
+    Utf8 utf8 = new Utf8();
+    String text = utf8.decode(bytes, 0, bytes.length);
+    if (text == null) {
+      int at = utf8.errorOffset();
+      int line = 1;
+      for (int i = 0; i < at; i++) {
+        if (bytes[i] == '\n') {
+          line++;
+        }
+      }
+      throw new FileFormatException(
+          file.toString(),
+          "not valid UTF-8 at byte " + at + " (line " + line + "); is it a text file?");
+    }
+    return text;
+  }
+}
