@@ -73,9 +73,21 @@ public final class Adam implements Optimizer {
     return moments.get(p);
   }
 
-  /** Restores the step count (moments are restored through {@link #moments} after one step). */
+  /** Restores the step count (for resuming from a checkpoint). */
   public void setSteps(long steps) {
     this.step = steps;
+  }
+
+  /** Restores a parameter's moments (for resuming from a checkpoint). */
+  public void setMoments(Parameter p, float[] m, float[] v) {
+    Tensor[] mv = moments.remove(p);
+    if (mv != null) {
+      mv[0].close();
+      mv[1].close();
+    }
+    int[] dims = p.value().shape().dims();
+    moments.put(
+        p, new Tensor[] {p.value().backend().upload(m, dims), p.value().backend().upload(v, dims)});
   }
 
   @Override

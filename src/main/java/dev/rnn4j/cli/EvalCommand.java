@@ -1,0 +1,72 @@
+package dev.rnn4j.cli;
+
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.Backends;
+import dev.rnn4j.data.Example;
+import dev.rnn4j.metrics.Scores;
+import dev.rnn4j.seq2seq.DecodeOptions;
+import dev.rnn4j.seq2seq.ModelDirectory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "eval",
+    mixinStandardHelpOptions = true,
+    description = "Decode a test TSV and print WER, PER, token/sequence accuracy and BLEU.")
+final class EvalCommand implements Callable<Integer> {
+  @Option(names = "--model", required = true)
+  Path model;
+
+  @Option(names = "--test", required = true, description = "test TSV (source<TAB>reference)")
+  Path test;
+
+  @Option(names = "--beam", defaultValue = "1", description = "beam size (1: greedy)")
+  int beam;
+
+  @Option(names = "--length-penalty", defaultValue = "0.6")
+  float lengthPenalty;
+
+  @Option(names = "--max-length", defaultValue = "100")
+  int maxLength;
+
+  @Option(names = "--backend", defaultValue = "auto")
+  String backend;
+
+  @Override
+  public Integer call() throws Exception {
+    if (!Files.isReadable(test)) {
+      throw new IllegalArgumentException(test + ": no such readable file");
+    }
+    DecodeOptions opts =
+        new DecodeOptions(beam, beam == 1 ? 0f : lengthPenalty, 2f, 10, 1, false, 64);
+    try (Backend be = Backends.create(backend);
+        ModelDirectory.Loaded m = ModelDirectory.load(model, be)) {
+      Corpus c =
+          Corpus.read(
+              test, null, null, m.sourceTokenizer(), m.targetTokenizer(), maxLength, System.err);
+      List<Example> ex = c.encode(m.sourceVocab(), m.targetVocab());
+      long t0 = System.nanoTime();
+      Scores s = TrainRun.score(m.model(), ex, opts);
+      double secs = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(
+          Locale.ROOT,
+          "%s: %d pairs, beam %d: WER %.2f%%  PER %.2f%%  token acc %.2f%%  sequence acc %.2f%%"
+              + "  BLEU %.2f  (%.1f s)%n",
+          test,
+          s.sequences(),
+          beam,
+          100 * s.wordErrorRate(),
+          100 * s.phonemeErrorRate(),
+          100 * s.tokenAccuracy(),
+          100 * s.sequenceAccuracy(),
+          100 * s.bleu(),
+          secs);
+    }
+    return 0;
+  }
+}

@@ -1,0 +1,75 @@
+package dev.rnn4j.cli;
+
+import dev.rnn4j.nn.CellType;
+import dev.rnn4j.seq2seq.AttentionType;
+import dev.rnn4j.seq2seq.Seq2SeqConfig;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** Model-shape options of `train` (a picocli mixin). */
+final class ModelOptions {
+  @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru, rnn_tanh or rnn_relu")
+  String cell;
+
+  @Option(names = "--embed", defaultValue = "128", description = "embedding size")
+  int embed;
+
+  @Option(
+      names = "--encoder-hidden",
+      defaultValue = "256",
+      description = "encoder size per direction")
+  int encoderHidden;
+
+  @Option(names = "--encoder-layers", defaultValue = "2")
+  int encoderLayers;
+
+  @Option(
+      names = "--unidirectional",
+      description = "one-directional encoder (default: bidirectional)")
+  boolean unidirectional;
+
+  @Option(names = "--decoder-hidden", defaultValue = "512")
+  int decoderHidden;
+
+  @Option(names = "--decoder-layers", defaultValue = "2")
+  int decoderLayers;
+
+  @Option(names = "--attention", defaultValue = "general", description = "general, dot or none")
+  String attention;
+
+  @Option(names = "--dropout", defaultValue = "0.2")
+  float dropout;
+
+  @Option(names = "--tie-embeddings", description = "share decoder embedding and output weights")
+  boolean tie;
+
+  Seq2SeqConfig config(int srcVocab, int tgtVocab) {
+    CellType c;
+    AttentionType a;
+    try {
+      c = CellType.valueOf(cell.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--cell: unknown cell '" + cell + "'; use lstm, gru, rnn_tanh or rnn_relu");
+    }
+    try {
+      a = AttentionType.valueOf(attention.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--attention: unknown type '" + attention + "'; use general, dot or none");
+    }
+    return new Seq2SeqConfig(
+        srcVocab,
+        tgtVocab,
+        embed,
+        c,
+        encoderHidden,
+        encoderLayers,
+        !unidirectional,
+        decoderHidden,
+        decoderLayers,
+        a,
+        dropout,
+        tie);
+  }
+}

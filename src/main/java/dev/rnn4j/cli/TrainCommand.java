@@ -1,0 +1,212 @@
+package dev.rnn4j.cli;
+
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.Backends;
+import dev.rnn4j.data.BpeTokenizer;
+import dev.rnn4j.data.CharTokenizer;
+import dev.rnn4j.data.ParallelCorpusReader;
+import dev.rnn4j.data.Tokenizer;
+import dev.rnn4j.data.Vocabulary;
+import dev.rnn4j.data.WhitespaceTokenizer;
+import dev.rnn4j.seq2seq.ModelDirectory;
+import dev.rnn4j.train.TrainOptions;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description =
+        "Train an encoder-decoder on a tab-separated parallel corpus (source<TAB>target).")
+final class TrainCommand implements Callable<Integer> {
+  @Option(names = "--train", required = true, description = "training TSV file")
+  Path train;
+
+  @Option(names = "--dev", required = true, description = "validation TSV file")
+  Path dev;
+
+  @Option(names = "--out", required = true, description = "run directory (best/, last/, loss.svg)")
+  Path out;
+
+  @Option(names = "--resume", description = "continue from a checkpoint directory (e.g. run/last)")
+  Path resume;
+
+  @Option(
+      names = "--src-tokenizer",
+      defaultValue = "whitespace",
+      description = "char, whitespace or bpe")
+  String srcTokenizer;
+
+  @Option(
+      names = "--tgt-tokenizer",
+      defaultValue = "whitespace",
+      description = "char, whitespace or bpe")
+  String tgtTokenizer;
+
+  @Option(names = "--bpe-merges", defaultValue = "8000", description = "merges of learned BPE")
+  int bpeMerges;
+
+  @Option(names = "--min-freq", defaultValue = "1")
+  int minFreq;
+
+  @Option(names = "--max-vocab", defaultValue = "50000")
+  int maxVocab;
+
+  @Option(names = "--max-length", defaultValue = "100", description = "longer pairs are skipped")
+  int maxLength;
+
+  @Mixin ModelOptions model;
+
+  @Option(names = "--batch-size", defaultValue = "64")
+  int batchSize;
+
+  @Option(names = "--epochs", defaultValue = "10")
+  int epochs;
+
+  @Option(names = "--lr", defaultValue = "0.001")
+  float lr;
+
+  @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd")
+  String optimizer;
+
+  @Option(names = "--weight-decay", defaultValue = "0")
+  float weightDecay;
+
+  @Option(names = "--momentum", defaultValue = "0")
+  float momentum;
+
+  @Option(
+      names = "--clip",
+      defaultValue = "5",
+      description = "global gradient-norm limit (0: none)")
+  double clip;
+
+  @Option(names = "--label-smoothing", defaultValue = "0")
+  float labelSmoothing;
+
+  @Option(names = "--schedule", defaultValue = "constant", description = "constant or warmup:N")
+  String schedule;
+
+  @Option(names = "--plateau-factor", defaultValue = "0.5")
+  float plateauFactor;
+
+  @Option(names = "--plateau-patience", defaultValue = "0")
+  int plateauPatience;
+
+  @Option(names = "--accumulate", defaultValue = "1", description = "batches per update")
+  int accumulate;
+
+  @Option(names = "--patience", defaultValue = "3", description = "early stopping (0: never)")
+  int patience;
+
+  @Option(
+      names = "--dev-metric-limit",
+      defaultValue = "2000",
+      description = "dev pairs decoded for the WER each epoch")
+  int devMetricLimit;
+
+  @Option(names = "--seed", defaultValue = "1")
+  long seed;
+
+  @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto")
+  String backend;
+
+  static Tokenizer tokenizer(String name, String option, List<String> texts, int merges) {
+    return switch (name) {
+      case "char" -> new CharTokenizer();
+      case "whitespace" -> new WhitespaceTokenizer();
+      case "bpe" -> BpeTokenizer.learn(texts, merges);
+      default ->
+          throw new IllegalArgumentException(
+              option + ": unknown tokenizer '" + name + "'; use char, whitespace or bpe");
+    };
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    for (Path p : new Path[] {train, dev}) {
+      if (!Files.isReadable(p)) {
+        throw new IllegalArgumentException(p + ": no such readable file");
+      }
+    }
+    if (batchSize < 1) {
+      throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+    }
+    TrainOptions opts =
+        new TrainOptions(
+            epochs,
+            lr,
+            optimizer,
+            weightDecay,
+            momentum,
+            clip,
+            labelSmoothing,
+            schedule,
+            plateauFactor,
+            plateauPatience,
+            accumulate,
+            patience,
+            seed);
+    Tokenizer srcTok;
+    Tokenizer tgtTok;
+    Vocabulary srcVocab;
+    Vocabulary tgtVocab;
+    if (resume != null) {
+      try (Backend probe = Backends.create("cpu");
+          ModelDirectory.Loaded l = ModelDirectory.load(resume, probe)) {
+        srcTok = l.sourceTokenizer();
+        tgtTok = l.targetTokenizer();
+        srcVocab = l.sourceVocab();
+        tgtVocab = l.targetVocab();
+      }
+    } else {
+      List<String> srcTexts = new ArrayList<>();
+      List<String> tgtTexts = new ArrayList<>();
+      if (srcTokenizer.equals("bpe") || tgtTokenizer.equals("bpe")) {
+        new ParallelCorpusReader(
+                Integer.MAX_VALUE, String::length, ParallelCorpusReader.DEFAULT_MAX_LINE_BYTES, 0)
+            .read(
+                train,
+                p -> {
+                  srcTexts.add(p.source());
+                  tgtTexts.add(p.target());
+                });
+      }
+      srcTok = tokenizer(srcTokenizer, "--src-tokenizer", srcTexts, bpeMerges);
+      tgtTok = tokenizer(tgtTokenizer, "--tgt-tokenizer", tgtTexts, bpeMerges);
+      srcVocab = null;
+      tgtVocab = null;
+    }
+    Corpus trainC = Corpus.read(train, null, null, srcTok, tgtTok, maxLength, System.err);
+    Corpus devC = Corpus.read(dev, null, null, srcTok, tgtTok, maxLength, System.err);
+    if (srcVocab == null) {
+      srcVocab = Vocabulary.build(Vocabulary.count(trainC.sources()), minFreq, maxVocab);
+      tgtVocab = Vocabulary.build(Vocabulary.count(trainC.targets()), minFreq, maxVocab);
+    }
+    try (Backend be = Backends.create(backend)) {
+      TrainRun.run(
+          be,
+          new TrainRun.Setup(
+              model.config(srcVocab.size(), tgtVocab.size()),
+              opts,
+              batchSize,
+              devMetricLimit,
+              out,
+              resume),
+          trainC,
+          devC,
+          srcVocab,
+          tgtVocab,
+          srcTok,
+          tgtTok,
+          System.out);
+    }
+    return 0;
+  }
+}

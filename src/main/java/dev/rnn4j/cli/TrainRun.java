@@ -1,0 +1,188 @@
+package dev.rnn4j.cli;
+
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.data.Batch;
+import dev.rnn4j.data.Batcher;
+import dev.rnn4j.data.Example;
+import dev.rnn4j.data.Tokenizer;
+import dev.rnn4j.data.Vocabulary;
+import dev.rnn4j.metrics.Scores;
+import dev.rnn4j.seq2seq.DecodeOptions;
+import dev.rnn4j.seq2seq.Hypothesis;
+import dev.rnn4j.seq2seq.ModelDirectory;
+import dev.rnn4j.seq2seq.Seq2SeqBatch;
+import dev.rnn4j.seq2seq.Seq2SeqConfig;
+import dev.rnn4j.seq2seq.Seq2SeqModel;
+import dev.rnn4j.seq2seq.Translator;
+import dev.rnn4j.train.Optimizer;
+import dev.rnn4j.train.TrainOptions;
+import dev.rnn4j.train.Trainer;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.NoSuchElementException;
+
+/** Training from tokenized corpora to a model directory: shared by `train` and `demo`. */
+final class TrainRun {
+  private TrainRun() {}
+
+  static Seq2SeqBatch toModel(Batch b) {
+    return new Seq2SeqBatch(
+        b.size(),
+        b.sourceSteps(),
+        b.targetSteps(),
+        b.source(),
+        b.sourceLengths(),
+        b.targetInput(),
+        b.targetOutput(),
+        b.targetLengths());
+  }
+
+  /** Trainer data over a Batcher: epoch e (1-based) is the Batcher's epoch e - 1. */
+  static Trainer.Data data(Batcher batcher) {
+    return new Trainer.Data() {
+      @Override
+      public int batches(int epoch) {
+        return batcher.batchesPerEpoch();
+      }
+
+      @Override
+      public Iterator<Seq2SeqBatch> epoch(int epoch) {
+        batcher.seek(new Batcher.Position(epoch - 1, 0));
+        return new Iterator<>() {
+          int left = batcher.batchesPerEpoch();
+
+          @Override
+          public boolean hasNext() {
+            return left > 0;
+          }
+
+          @Override
+          public Seq2SeqBatch next() {
+            if (left-- <= 0) {
+              throw new NoSuchElementException();
+            }
+            return toModel(batcher.next());
+          }
+        };
+      }
+    };
+  }
+
+  /** Word/phoneme error rates and the rest on examples, by greedy or beam decoding. */
+  static Scores score(Seq2SeqModel model, List<Example> examples, DecodeOptions opts) {
+    Translator tr = new Translator(model);
+    List<int[]> src = new ArrayList<>();
+    List<int[]> ref = new ArrayList<>();
+    for (Example e : examples) {
+      src.add(e.source());
+      ref.add(e.target());
+    }
+    List<int[]> hyp = new ArrayList<>();
+    for (List<Hypothesis> h : tr.translate(src, opts)) {
+      hyp.add(h.get(0).tokens());
+    }
+    return Scores.of(hyp, ref);
+  }
+
+  /** Everything one training run needs. */
+  record Setup(
+      Seq2SeqConfig config,
+      TrainOptions options,
+      int batchSize,
+      int devMetricLimit,
+      Path out,
+      Path resume) {}
+
+  /** Trains; writes out/best, out/last and out/loss.svg. Returns the best dev WER. */
+  static double run(
+      Backend be,
+      Setup s,
+      Corpus train,
+      Corpus dev,
+      Vocabulary srcVocab,
+      Vocabulary tgtVocab,
+      Tokenizer srcTok,
+      Tokenizer tgtTok,
+      PrintStream log)
+      throws IOException {
+    List<Example> trainEx = train.encode(srcVocab, tgtVocab);
+    List<Example> devEx = dev.encode(srcVocab, tgtVocab);
+    List<Example> metricEx = devEx.subList(0, Math.min(devEx.size(), s.devMetricLimit()));
+    List<Seq2SeqBatch> devBatches = new ArrayList<>();
+    for (Batch b : Batcher.evaluationBatches(devEx, s.batchSize())) {
+      devBatches.add(toModel(b));
+    }
+    Files.createDirectories(s.out());
+    try (Seq2SeqModel model = new Seq2SeqModel(be, s.config(), s.options().seed());
+        Optimizer opt = s.options().newOptimizer()) {
+      Trainer.TrainerState state = new Trainer.TrainerState();
+      long seed = s.options().seed();
+      if (s.resume() != null) {
+        try (ModelDirectory.Loaded l = ModelDirectory.load(s.resume(), be)) {
+          for (int i = 0; i < model.parameters().size(); i++) {
+            be.copy(l.model().parameters().get(i).value(), model.parameters().get(i).value());
+          }
+        }
+        seed = ModelDirectory.loadTraining(s.resume(), model, opt, state);
+        log.printf(
+            "resuming from %s at epoch %d, batch %d%n",
+            s.resume(), state.epoch, state.batchInEpoch);
+      }
+      long params = 0;
+      for (var p : model.parameters()) {
+        params += p.value().numel();
+      }
+      log.printf(
+          Locale.ROOT,
+          "model: %,d parameters; %d training pairs, %d dev pairs; backend %s%n",
+          params,
+          trainEx.size(),
+          devEx.size(),
+          be.name());
+      Batcher batcher = new Batcher(trainEx, s.batchSize(), 50, seed);
+      Trainer.Metric wer =
+          new Trainer.Metric() {
+            @Override
+            public String name() {
+              return "dev WER (greedy, " + metricEx.size() + " pairs)";
+            }
+
+            @Override
+            public double evaluate(Seq2SeqModel m) {
+              return score(m, metricEx, DecodeOptions.greedy()).wordErrorRate();
+            }
+          };
+      long finalSeed = seed;
+      Trainer.Checkpoints ckpt =
+          (tag, m, o, st) ->
+              ModelDirectory.save(
+                  s.out().resolve(tag),
+                  m,
+                  srcVocab,
+                  tgtVocab,
+                  srcTok,
+                  tgtTok,
+                  new ModelDirectory.TrainingState(o, st, finalSeed));
+      Trainer.Result r =
+          new Trainer(s.options(), log)
+              .fit(model, opt, state, data(batcher), devBatches, wer, ckpt, s.out());
+      log.printf(
+          Locale.ROOT,
+          "done: %d epochs, %d updates (%d skipped), best dev WER %.2f%%,"
+              + " %.0f s; model in %s%n",
+          r.epochs(),
+          r.updates(),
+          r.skippedSteps(),
+          100 * r.bestMetric(),
+          r.seconds(),
+          s.out().resolve("best"));
+      return r.bestMetric();
+    }
+  }
+}

@@ -1,0 +1,335 @@
+package dev.rnn4j.seq2seq;
+
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.data.BpeTokenizer;
+import dev.rnn4j.data.CharTokenizer;
+import dev.rnn4j.data.Tokenizer;
+import dev.rnn4j.data.Vocabulary;
+import dev.rnn4j.data.WhitespaceTokenizer;
+import dev.rnn4j.io.AtomicFiles;
+import dev.rnn4j.io.FileFormatException;
+import dev.rnn4j.io.HostTensor;
+import dev.rnn4j.io.Json;
+import dev.rnn4j.io.SafeTensors;
+import dev.rnn4j.nn.CellType;
+import dev.rnn4j.nn.Parameter;
+import dev.rnn4j.train.Adam;
+import dev.rnn4j.train.Optimizer;
+import dev.rnn4j.train.Trainer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * A model directory: {@code config.json} (the model configuration and tokenizers), {@code
+ * model.safetensors} (parameters under their PyTorch-style names, readable by {@code
+ * safetensors.torch.load_file}), {@code source.vocab}, {@code target.vocab}, optional {@code
+ * source.bpe}/{@code target.bpe}, and for resuming {@code trainer.json} and {@code
+ * optimizer.safetensors}. Directories are written atomically: a crash leaves the previous version.
+ */
+public final class ModelDirectory {
+  static final String FORMAT = "rnn4j-seq2seq";
+  static final int VERSION = 1;
+
+  private ModelDirectory() {}
+
+  /** A loaded model with its text processing. Closing releases the model. */
+  public record Loaded(
+      Seq2SeqModel model,
+      Vocabulary sourceVocab,
+      Vocabulary targetVocab,
+      Tokenizer sourceTokenizer,
+      Tokenizer targetTokenizer)
+      implements AutoCloseable {
+    @Override
+    public void close() {
+      model.close();
+    }
+  }
+
+  /** Training state to save beside the model, or null for a model alone. */
+  public record TrainingState(Optimizer optimizer, Trainer.TrainerState trainer, long seed) {}
+
+  /** Writes the directory atomically (replacing an existing one). */
+  public static void save(
+      Path dir,
+      Seq2SeqModel model,
+      Vocabulary src,
+      Vocabulary tgt,
+      Tokenizer srcTok,
+      Tokenizer tgtTok,
+      TrainingState training)
+      throws IOException {
+    Path parent = dir.toAbsolutePath().getParent();
+    Files.createDirectories(parent);
+    Backend be = model.backend();
+    Map<String, HostTensor> params = new LinkedHashMap<>();
+    for (Parameter p : model.parameters()) {
+      params.put(p.name(), HostTensor.ofFloats(be.download(p.value()), p.value().shape().dims()));
+    }
+    Map<String, Object> cfg = new LinkedHashMap<>();
+    cfg.put("format", FORMAT);
+    cfg.put("version", VERSION);
+    cfg.put("model", configToJson(model.config()));
+    cfg.put("source_tokenizer", tokenizerName(srcTok));
+    cfg.put("target_tokenizer", tokenizerName(tgtTok));
+    AtomicFiles.writeDirectory(
+        dir,
+        d -> {
+          Files.writeString(
+              d.resolve("config.json"), Json.writePretty(cfg), StandardCharsets.UTF_8);
+          SafeTensors.write(d.resolve("model.safetensors"), params, Map.of("format", "pt"));
+          src.save(d.resolve("source.vocab"));
+          tgt.save(d.resolve("target.vocab"));
+          if (srcTok instanceof BpeTokenizer b) {
+            b.save(d.resolve("source.bpe"));
+          }
+          if (tgtTok instanceof BpeTokenizer b) {
+            b.save(d.resolve("target.bpe"));
+          }
+          if (training != null) {
+            saveTraining(d, model, training);
+          }
+        });
+  }
+
+  private static void saveTraining(Path d, Seq2SeqModel model, TrainingState t) throws IOException {
+    Map<String, HostTensor> opt = new LinkedHashMap<>();
+    Backend be = model.backend();
+    long steps = t.optimizer().steps();
+    if (t.optimizer() instanceof Adam adam) {
+      for (Parameter p : model.parameters()) {
+        var mv = adam.moments(p);
+        if (mv != null) {
+          int[] dims = p.value().shape().dims();
+          opt.put("exp_avg." + p.name(), HostTensor.ofFloats(be.download(mv[0]), dims));
+          opt.put("exp_avg_sq." + p.name(), HostTensor.ofFloats(be.download(mv[1]), dims));
+        }
+      }
+    }
+    SafeTensors.write(
+        d.resolve("optimizer.safetensors"), opt, Map.of("steps", Long.toString(steps)));
+    Trainer.TrainerState s = t.trainer();
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("epoch", s.epoch);
+    j.put("batch_in_epoch", s.batchInEpoch);
+    j.put("updates", s.updates);
+    j.put("best", Double.isFinite(s.best) ? s.best : null);
+    j.put("bad_epochs", s.badEpochs);
+    j.put("plateau_epochs", s.plateauEpochs);
+    j.put("lr", (double) s.lr);
+    j.put("skipped_steps", s.skippedSteps);
+    j.put("dropout_calls", model.dropoutCalls());
+    j.put("seed", t.seed());
+    j.put("train_curve", curve(s.trainCurve));
+    j.put("dev_curve", curve(s.devCurve));
+    Files.writeString(d.resolve("trainer.json"), Json.writePretty(j), StandardCharsets.UTF_8);
+  }
+
+  private static List<Object> curve(List<double[]> pts) {
+    List<Object> out = new ArrayList<>();
+    for (double[] p : pts) {
+      out.add(List.of(p[0], Double.isFinite(p[1]) ? p[1] : -1.0));
+    }
+    return out;
+  }
+
+  /** Loads a model directory onto a backend; a bad or foreign directory gets a clear message. */
+  public static Loaded load(Path dir, Backend be) throws IOException {
+    AtomicFiles.recoverDirectory(dir);
+    if (!Files.isDirectory(dir)) {
+      throw new NoSuchFileException(
+          dir
+              + ": not a model directory (expected config.json,"
+              + " model.safetensors, source.vocab, target.vocab)");
+    }
+    Path cfgFile = dir.resolve("config.json");
+    Map<String, Object> cfg;
+    try {
+      cfg = Json.parseObject(Files.readString(cfgFile, StandardCharsets.UTF_8));
+    } catch (NoSuchFileException e) {
+      throw new FileFormatException(cfgFile.toString(), "missing: this is not an rnn4j model");
+    } catch (IllegalArgumentException e) {
+      throw new FileFormatException(cfgFile.toString(), "not valid JSON: " + e.getMessage(), e);
+    }
+    Seq2SeqConfig config;
+    Tokenizer srcTok;
+    Tokenizer tgtTok;
+    try {
+      if (!FORMAT.equals(cfg.get("format"))) {
+        throw new IllegalArgumentException(
+            "format is '" + cfg.get("format") + "', expected '" + FORMAT + "'");
+      }
+      if (Json.getInt(cfg, "version") != VERSION) {
+        throw new IllegalArgumentException(
+            "version "
+                + cfg.get("version")
+                + " is not supported (this rnn4j reads "
+                + VERSION
+                + ")");
+      }
+      config = configFromJson(Json.getObject(cfg, "model"));
+      srcTok = tokenizer(Json.getString(cfg, "source_tokenizer"), dir.resolve("source.bpe"));
+      tgtTok = tokenizer(Json.getString(cfg, "target_tokenizer"), dir.resolve("target.bpe"));
+    } catch (IllegalArgumentException e) {
+      throw new FileFormatException(cfgFile.toString(), e.getMessage(), e);
+    }
+    Vocabulary src = Vocabulary.load(dir.resolve("source.vocab"));
+    Vocabulary tgt = Vocabulary.load(dir.resolve("target.vocab"));
+    if (src.size() != config.srcVocab() || tgt.size() != config.tgtVocab()) {
+      throw new FileFormatException(
+          dir.toString(),
+          "vocabulary sizes "
+              + src.size()
+              + "/"
+              + tgt.size()
+              + " differ from the configuration's "
+              + config.srcVocab()
+              + "/"
+              + config.tgtVocab());
+    }
+    Path weights = dir.resolve("model.safetensors");
+    SafeTensors.Contents contents = SafeTensors.read(weights);
+    Seq2SeqModel model = new Seq2SeqModel(be, config, 0);
+    try {
+      for (Parameter p : model.parameters()) {
+        HostTensor h = contents.tensors().get(p.name());
+        if (h == null) {
+          throw new FileFormatException(
+              weights.toString(), "lacks tensor '" + p.name() + "' that the configuration needs");
+        }
+        if (h.dtype() != HostTensor.Dtype.F32
+            || !Arrays.equals(h.shape().dims(), p.value().shape().dims())) {
+          throw new FileFormatException(
+              weights.toString(),
+              "tensor '"
+                  + p.name()
+                  + "' is "
+                  + h.dtype()
+                  + " "
+                  + h.shape()
+                  + ", the configuration needs F32 "
+                  + p.value().shape());
+        }
+        try (var t = be.upload(h.floats(), p.value().shape().dims())) {
+          be.copy(t, p.value());
+        }
+      }
+      return new Loaded(model, src, tgt, srcTok, tgtTok);
+    } catch (IOException | RuntimeException e) {
+      model.close();
+      throw e;
+    }
+  }
+
+  /** Restores optimizer and trainer state saved with {@link TrainingState}; returns the seed. */
+  public static long loadTraining(
+      Path dir, Seq2SeqModel model, Optimizer opt, Trainer.TrainerState s) throws IOException {
+    Path tj = dir.resolve("trainer.json");
+    Map<String, Object> j;
+    try {
+      j = Json.parseObject(Files.readString(tj, StandardCharsets.UTF_8));
+      s.epoch = Json.getInt(j, "epoch");
+      s.batchInEpoch = Json.getInt(j, "batch_in_epoch");
+      s.updates = Json.getLong(j, "updates");
+      s.best = j.get("best") == null ? Double.POSITIVE_INFINITY : Json.getDouble(j, "best");
+      s.badEpochs = Json.getInt(j, "bad_epochs");
+      s.plateauEpochs = Json.getInt(j, "plateau_epochs");
+      s.lr = (float) Json.getDouble(j, "lr");
+      s.skippedSteps = Json.getLong(j, "skipped_steps");
+      model.setDropoutCalls(Json.getLong(j, "dropout_calls"));
+      readCurve(Json.getArray(j, "train_curve"), s.trainCurve);
+      readCurve(Json.getArray(j, "dev_curve"), s.devCurve);
+    } catch (NoSuchFileException e) {
+      throw new FileFormatException(
+          tj.toString(), "missing: this checkpoint holds no training" + " state to resume from");
+    } catch (IllegalArgumentException | ClassCastException e) {
+      throw new FileFormatException(tj.toString(), e.getMessage(), e);
+    }
+    Path of = dir.resolve("optimizer.safetensors");
+    SafeTensors.Contents c = SafeTensors.read(of);
+    if (opt instanceof Adam adam) {
+      adam.setSteps(Long.parseLong(c.metadata().getOrDefault("steps", "0")));
+      for (Parameter p : model.parameters()) {
+        HostTensor m = c.tensors().get("exp_avg." + p.name());
+        HostTensor v = c.tensors().get("exp_avg_sq." + p.name());
+        if (m != null && v != null) {
+          adam.setMoments(p, m.floats(), v.floats());
+        }
+      }
+    }
+    return Json.getLong(j, "seed");
+  }
+
+  private static void readCurve(List<Object> arr, List<double[]> out) {
+    out.clear();
+    for (Object o : arr) {
+      List<?> p = (List<?>) o;
+      out.add(new double[] {((Number) p.get(0)).doubleValue(), ((Number) p.get(1)).doubleValue()});
+    }
+  }
+
+  static String tokenizerName(Tokenizer t) {
+    if (t instanceof BpeTokenizer) {
+      return "bpe";
+    }
+    if (t instanceof CharTokenizer) {
+      return "char";
+    }
+    if (t instanceof WhitespaceTokenizer) {
+      return "whitespace";
+    }
+    throw new IllegalArgumentException("cannot save tokenizer " + t.getClass().getName());
+  }
+
+  static Tokenizer tokenizer(String name, Path bpe) throws IOException {
+    return switch (name) {
+      case "char" -> new CharTokenizer();
+      case "whitespace" -> new WhitespaceTokenizer();
+      case "bpe" -> BpeTokenizer.load(bpe);
+      default ->
+          throw new IllegalArgumentException(
+              "unknown tokenizer '" + name + "' (char, whitespace or bpe)");
+    };
+  }
+
+  static Map<String, Object> configToJson(Seq2SeqConfig c) {
+    Map<String, Object> m = new LinkedHashMap<>();
+    m.put("src_vocab", c.srcVocab());
+    m.put("tgt_vocab", c.tgtVocab());
+    m.put("embed_size", c.embedSize());
+    m.put("cell", c.cell().name());
+    m.put("encoder_hidden", c.encoderHidden());
+    m.put("encoder_layers", c.encoderLayers());
+    m.put("bidirectional", c.bidirectional());
+    m.put("decoder_hidden", c.decoderHidden());
+    m.put("decoder_layers", c.decoderLayers());
+    m.put("attention", c.attention().name());
+    m.put("dropout", (double) c.dropout());
+    m.put("tie_embeddings", c.tieEmbeddings());
+    return m;
+  }
+
+  static Seq2SeqConfig configFromJson(Map<String, Object> m) {
+    return new Seq2SeqConfig(
+        Json.getInt(m, "src_vocab"),
+        Json.getInt(m, "tgt_vocab"),
+        Json.getInt(m, "embed_size"),
+        CellType.valueOf(Json.getString(m, "cell")),
+        Json.getInt(m, "encoder_hidden"),
+        Json.getInt(m, "encoder_layers"),
+        Json.getBoolean(m, "bidirectional"),
+        Json.getInt(m, "decoder_hidden"),
+        Json.getInt(m, "decoder_layers"),
+        AttentionType.valueOf(Json.getString(m, "attention")),
+        (float) Json.getDouble(m, "dropout"),
+        Json.getBoolean(m, "tie_embeddings"));
+  }
+}
