@@ -116,6 +116,7 @@ public final class CudaBackend implements Backend {
     this.allocator = new CachingAllocator(device);
     this.maxBlocks = Math.max(1, device.multiprocessors()) * 32;
     this.workspace = allocator.allocate(CudaReductions.BYTES, "the reduction workspace");
+    // Nothing below allocates or calls the driver, so the constructor cannot fail past this point.
     this.reductions = new CudaReductions(device, workspace);
     this.elementwise = new CudaElementwise(device, maxBlocks);
     this.cells = new CudaCells(device, maxBlocks);
@@ -215,7 +216,9 @@ public final class CudaBackend implements Backend {
     }
     CudaTensor t = allocate(DType.FLOAT32, s);
     try {
-      device.copyToDevice(t.address(), data, data.length);
+      if (data.length > 0) {
+        device.copyToDevice(t.address(), data, data.length);
+      }
     } catch (RuntimeException e) {
       t.close();
       throw e;
@@ -232,7 +235,9 @@ public final class CudaBackend implements Backend {
     }
     CudaTensor t = allocate(DType.INT32, s);
     try {
-      device.copyToDevice(t.address(), data, data.length);
+      if (data.length > 0) {
+        device.copyToDevice(t.address(), data, data.length);
+      }
     } catch (RuntimeException e) {
       t.close();
       throw e;
@@ -243,14 +248,20 @@ public final class CudaBackend implements Backend {
   @Override
   public float[] download(Tensor t) {
     float[] out = new float[(int) t.numel()];
-    device.copyToHost(out, Views.floats("download", t), out.length);
+    long src = Views.floats("download", t);
+    if (out.length > 0) {
+      device.copyToHost(out, src, out.length);
+    }
     return out;
   }
 
   @Override
   public int[] downloadInts(Tensor t) {
     int[] out = new int[(int) t.numel()];
-    device.copyToHost(out, Views.ints("downloadInts", t), out.length);
+    long src = Views.ints("downloadInts", t);
+    if (out.length > 0) {
+      device.copyToHost(out, src, out.length);
+    }
     return out;
   }
 
