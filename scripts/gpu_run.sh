@@ -4,14 +4,15 @@
 # GPU, then K1-K4 on rnn4j's CUDA backend and on PyTorch + cuDNN side by side. Everything it writes
 # goes under $OUT (default ./gpu-out): nvidia-smi.txt, env.txt, tests.log, junit/ (XML reports),
 # rnn4j_bench.{csv,log}, torch_bench.{csv,log}, summary.txt. Exit status: that of the tests.
-# Time limits per stage: TEST_TIMEOUT (default 420 s), BENCH_TIMEOUT (default 150 s each).
+# Time limits per stage: TEST_TIMEOUT (default 300 s), BENCH_TIMEOUT (default 90 s each): at most
+# 8 minutes in all, inside the 10 minutes one device command may run.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${OUT:-$ROOT/gpu-out}"
 ARCHIVE="${ARCHIVE:-$ROOT/bundle/rnn4j-gpu.tar.gz}"
-TEST_TIMEOUT="${TEST_TIMEOUT:-420}"
-BENCH_TIMEOUT="${BENCH_TIMEOUT:-150}"
+TEST_TIMEOUT="${TEST_TIMEOUT:-300}"
+BENCH_TIMEOUT="${BENCH_TIMEOUT:-90}"
 mkdir -p "$OUT"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rnn4j-gpu.XXXXXX")"
 mkdir -p "$WORK/tmp" "$WORK/javacpp"
