@@ -1,0 +1,81 @@
+// lstm.cu — fused LSTM cell, one time step, forward and backward.
+// Reference: CpuCells.lstmForward / lstmBackward (same names, same formulas, same padding rules).
+//
+// Gate order (i, f, g, o), PyTorch's. Shapes, row-major views (pointer at the view's offset, ld):
+//   gates  (B, 4H) ld gLd   forward in: x W_ih^T + b_ih + h_{t-1} W_hh^T; out: activated i, f, g, o
+//   bias   (4H)             b_hh
+//   cPrev, c, h (B, H) with their own ld
+//   dh (B, H) ld; dc (B, H) contiguous (in: dL/dc_t, out: dL/dc_{t-1}); dGates (B, 4H) ld
+// Forward, valid row:  a = gates + b_hh; i = s(a_i), f = s(a_f), g = tanh(a_g), o = s(a_o);
+//                      c = f cPrev + i g; h = o tanh(c).
+// Forward, padding row (t >= lengths[b]): c = cPrev (carried), h = 0, gates = 0.
+// Backward, valid row: dct = dc + dh o (1 - tanh(c)^2); dGates = (dct g i(1-i), dct cPrev f(1-f),
+//                      dct i (1-g^2), dh tanh(c) o(1-o)); dc = dct f.  (overwrites dGates and dc)
+// Backward, padding row: dGates = 0, dc unchanged.
+// Launch: 1-D grid-stride over B*H elements, one thread per (b, j); any grid and block size.
+#include "common.cuh"
+
+RNN4J_EXPORT void lstm_cell_forward_f32(float* gates, int gLd, const float* __restrict__ bias,
+                                        const float* cPrev, int cpLd, float* c, int cLd, float* h,
+                                        int hLd, const int* __restrict__ lengths, int t, int B,
+                                        int H) {
+  GRID_STRIDE(k, (long long)B * H) {
+    const int b = (int)(k / H);
+    const int j = (int)(k - (long long)b * H);
+    float* g = gates + (long long)b * gLd;
+    const float cp = cPrev[(long long)b * cpLd + j];
+    if (!rnn4j_valid(lengths, b, t)) {
+      c[(long long)b * cLd + j] = cp;
+      h[(long long)b * hLd + j] = 0.0f;
+      g[j] = 0.0f;
+      g[H + j] = 0.0f;
+      g[2 * H + j] = 0.0f;
+      g[3 * H + j] = 0.0f;
+      continue;
+    }
+    const float i = rnn4j_sigmoid(g[j] + bias[j]);
+    const float f = rnn4j_sigmoid(g[H + j] + bias[H + j]);
+    const float gg = tanhf(g[2 * H + j] + bias[2 * H + j]);
+    const float o = rnn4j_sigmoid(g[3 * H + j] + bias[3 * H + j]);
+    const float cc = f * cp + i * gg;
+    c[(long long)b * cLd + j] = cc;
+    h[(long long)b * hLd + j] = o * tanhf(cc);
+    g[j] = i;
+    g[H + j] = f;
+    g[2 * H + j] = gg;
+    g[3 * H + j] = o;
+  }
+}
+
+RNN4J_EXPORT void lstm_cell_backward_f32(const float* __restrict__ gates, int gLd,
+                                         const float* __restrict__ c, int cLd,
+                                         const float* __restrict__ cPrev, int cpLd,
+                                         const float* __restrict__ dh, int dhLd, float* dc,
+                                         float* dGates, int dgLd, const int* __restrict__ lengths,
+                                         int t, int B, int H) {
+  GRID_STRIDE(k, (long long)B * H) {
+    const int b = (int)(k / H);
+    const int j = (int)(k - (long long)b * H);
+    float* dg = dGates + (long long)b * dgLd;
+    if (!rnn4j_valid(lengths, b, t)) {
+      dg[j] = 0.0f;
+      dg[H + j] = 0.0f;
+      dg[2 * H + j] = 0.0f;
+      dg[3 * H + j] = 0.0f;
+      continue;
+    }
+    const float* g = gates + (long long)b * gLd;
+    const float i = g[j];
+    const float f = g[H + j];
+    const float gg = g[2 * H + j];
+    const float o = g[3 * H + j];
+    const float tc = tanhf(c[(long long)b * cLd + j]);
+    const float dhv = dh[(long long)b * dhLd + j];
+    const float dct = dc[k] + dhv * o * (1.0f - tc * tc);
+    dg[j] = dct * gg * i * (1.0f - i);
+    dg[H + j] = dct * cPrev[(long long)b * cpLd + j] * f * (1.0f - f);
+    dg[2 * H + j] = dct * i * (1.0f - gg * gg);
+    dg[3 * H + j] = dhv * tc * o * (1.0f - o);
+    dc[k] = dct * f;
+  }
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env python3
+"""K1-K4 of BENCH_SPEC.md on PyTorch + cuDNN, timed like rnn4j's CudaBench (warm-up 3, median of
+10, each iteration ending with torch.cuda.synchronize()). Writes CSV rows
+id,what,min_ms,median_ms,max_ms,gflops,backend to the file given as argv[1]."""
+import statistics
+import sys
+import time
+
+import torch
+
+WORKLOADS = [
+    ("K1", "LSTM inference", "lstm", 512, 512, 16, 25, False),
+    ("K2", "LSTM fwd+bwd", "lstm", 512, 512, 16, 25, True),
+    ("K3", "GRU fwd+bwd", "gru", 512, 512, 32, 25, True),
+    ("K4", "LSTM fwd+bwd large", "lstm", 1024, 1024, 64, 50, True),
+]
+
+
+def run(cell, inp, hid, batch, steps, train):
+    dev = torch.device("cuda")
+    torch.manual_seed(1)
+    cls = torch.nn.LSTM if cell == "lstm" else torch.nn.GRU
+    layer = cls(inp, hid, batch_first=True).to(dev)
+    x = torch.randn(batch, steps, inp, device=dev, requires_grad=train)
+    h0 = torch.randn(1, batch, hid, device=dev, requires_grad=train)
+    c0 = torch.randn(1, batch, hid, device=dev, requires_grad=train)
+    dy = torch.randn(batch, steps, hid, device=dev)
+    state = (h0, c0) if cell == "lstm" else h0
+    times = []
+    for it in range(13):
+        layer.zero_grad(set_to_none=True)
+        t0 = time.perf_counter()
+        if train:
+            y, _ = layer(x, state)
+            y.backward(dy)
+        else:
+            with torch.no_grad():
+                layer(x, state)
+        torch.cuda.synchronize()
+        if it >= 3:
+            times.append((time.perf_counter() - t0) * 1e3)
+    return times
+
+
+def main():
+    out = sys.argv[1] if len(sys.argv) > 1 else "torch_bench.csv"
+    backend = "torch %s, cuDNN %s, %s" % (
+        torch.__version__, torch.backends.cudnn.version(), torch.cuda.get_device_name(0))
+    print(backend)
+    with open(out, "w") as f:
+        f.write("id,what,min_ms,median_ms,max_ms,gflops,backend\n")
+        for wid, what, cell, inp, hid, batch, steps, train in WORKLOADS:
+            ms = run(cell, inp, hid, batch, steps, train)
+            gates = 4 if cell == "lstm" else 3
+            flops = 2.0 * steps * batch * (inp + hid) * gates * hid * (3 if train else 1)
+            med = statistics.median(ms)
+            row = '%s,%s,%.3f,%.3f,%.3f,%.1f,"%s"' % (
+                wid, what, min(ms), med, max(ms), flops / (med * 1e6), backend)
+            print(row)
+            f.write(row + "\n")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,112 @@
+package dev.rnn4j.backend.cuda;
+
+import dev.rnn4j.Rand;
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.Backends;
+import dev.rnn4j.nn.CellType;
+import dev.rnn4j.nn.RecurrentConfig;
+import dev.rnn4j.nn.RecurrentGradients;
+import dev.rnn4j.nn.RecurrentLayer;
+import dev.rnn4j.nn.RecurrentOutput;
+import dev.rnn4j.tensor.Tensor;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+
+/**
+ * K1–K4 of BENCH_SPEC.md on the CUDA backend (run by scripts/gpu_run.sh on the GPU host; not a
+ * test): warm-up 3, then the median of 10 timed iterations, each ending with a synchronisation.
+ * Writes CSV rows {@code id,what,min_ms,median_ms,max_ms,gflops} to the file given as the argument.
+ * The backend is {@code -Drnn4j.backend} (default cuda).
+ */
+public final class CudaBench {
+  private CudaBench() {}
+
+  private record Workload(
+      String id, String what, CellType cell, int in, int hid, int batch, int steps, boolean train) {
+    double flops() {
+      double fwd = 2.0 * steps * batch * (double) (in + hid) * cell.gates() * hid;
+      return train ? 3 * fwd : fwd;
+    }
+  }
+
+  public static void main(String[] args) throws IOException {
+    Path out = Path.of(args.length > 0 ? args[0] : "rnn4j_bench.csv");
+    Workload[] ws = {
+      new Workload("K1", "LSTM inference", CellType.LSTM, 512, 512, 16, 25, false),
+      new Workload("K2", "LSTM fwd+bwd", CellType.LSTM, 512, 512, 16, 25, true),
+      new Workload("K3", "GRU fwd+bwd", CellType.GRU, 512, 512, 32, 25, true),
+      new Workload("K4", "LSTM fwd+bwd large", CellType.LSTM, 1024, 1024, 64, 50, true),
+    };
+    try (Backend be = Backends.create(System.getProperty(Backends.PROPERTY, "cuda"));
+        PrintWriter w = new PrintWriter(Files.newBufferedWriter(out))) {
+      String engine =
+          be instanceof CudaBackend c ? c.device() + ", " + c.gemmImplementation() : be.toString();
+      System.out.println("rnn4j " + be.name() + " on " + engine);
+      w.println("id,what,min_ms,median_ms,max_ms,gflops,backend");
+      for (Workload wl : ws) {
+        double[] ms = run(be, wl);
+        double[] s = ms.clone();
+        Arrays.sort(s);
+        double median = s[s.length / 2];
+        String row =
+            String.format(
+                Locale.ROOT,
+                "%s,%s,%.3f,%.3f,%.3f,%.1f,\"%s\"",
+                wl.id(),
+                wl.what(),
+                s[0],
+                median,
+                s[s.length - 1],
+                wl.flops() / (median * 1e6),
+                engine);
+        System.out.println(row);
+        w.println(row);
+      }
+    }
+  }
+
+  private static double[] run(Backend be, Workload wl) {
+    RecurrentConfig cfg = RecurrentConfig.of(wl.cell(), wl.in(), wl.hid());
+    boolean lstm = wl.cell().hasCellState();
+    double[] times = new double[10];
+    try (RecurrentLayer layer = new RecurrentLayer(be, cfg, 1);
+        Tensor x =
+            be.upload(
+                Rand.uniform(1, wl.batch() * wl.steps() * wl.in(), 1f),
+                wl.batch(),
+                wl.steps(),
+                wl.in());
+        Tensor h0 =
+            be.upload(Rand.uniform(2, wl.batch() * wl.hid(), 0.5f), 1, wl.batch(), wl.hid());
+        Tensor c0 =
+            be.upload(Rand.uniform(3, wl.batch() * wl.hid(), 0.5f), 1, wl.batch(), wl.hid());
+        Tensor dy =
+            be.upload(
+                Rand.uniform(4, wl.batch() * wl.steps() * wl.hid(), 1f),
+                wl.batch(),
+                wl.steps(),
+                wl.hid())) {
+      for (int it = -3; it < times.length; it++) {
+        long t0 = System.nanoTime();
+        if (wl.train()) {
+          RecurrentOutput o = layer.forward(x, null, h0, lstm ? c0 : null, true);
+          RecurrentGradients g = layer.backward(o, dy, null, null);
+          be.synchronize();
+          g.close();
+          o.close();
+        } else {
+          layer.forward(x, null, h0, lstm ? c0 : null, false).close();
+          be.synchronize();
+        }
+        if (it >= 0) {
+          times[it] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+    }
+    return times;
+  }
+}
