@@ -69,9 +69,12 @@ RNN4J_EXPORT void softmax_backward_f32(const float* __restrict__ y, const float*
 //     initialises *badRow to INT_MAX and reports the first bad row as an error);
 //   else: probs = softmax(logits), lse = max + log sum exp(x - max),
 //         losses[r] = (1 - eps)(lse - x[t]) + eps (lse - mean(x)).
-RNN4J_EXPORT void cross_entropy_forward_f32(const float* __restrict__ logits,
+// probs may alias logits (no __restrict__ on either): x[t] is read before the block reductions,
+// whose barriers order it before any write of probs; each thread then reads x[k] before it writes
+// p[k] at the same k.
+RNN4J_EXPORT void cross_entropy_forward_f32(const float* logits,
                                             const int* __restrict__ targets, int ignoreIndex,
-                                            float eps, float* __restrict__ probs,
+                                            float eps, float* probs,
                                             float* __restrict__ losses, int* badRow, int N,
                                             int V) {
   __shared__ MaxSum scratch[32];
@@ -88,6 +91,7 @@ RNN4J_EXPORT void cross_entropy_forward_f32(const float* __restrict__ logits,
       }
       continue;
     }
+    const float xt = xr[t];
     MaxSum a;
     a.m = -INFINITY;
     a.s = 0.0f;
@@ -103,7 +107,7 @@ RNN4J_EXPORT void cross_entropy_forward_f32(const float* __restrict__ logits,
     for (int k = threadIdx.x; k < V; k += blockDim.x) pr[k] = expf(xr[k] - ms.m) * inv;
     if (threadIdx.x == 0) {
       const float lse = ms.m + logf(ms.s);
-      losses[r] = (1.0f - eps) * (lse - xr[t]) + eps * (lse - sumX / (float)V);
+      losses[r] = (1.0f - eps) * (lse - xt) + eps * (lse - sumX / (float)V);
     }
   }
 }
