@@ -13,7 +13,13 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     version = "rnn4j 0.1.0",
     description = "Recurrent sequence-to-sequence models on the JVM.",
-    subcommands = {Main.LstmDemoCommand.class})
+    subcommands = {
+      DemoCommand.class,
+      TrainCommand.class,
+      TranslateCommand.class,
+      EvalCommand.class,
+      Main.LstmDemoCommand.class
+    })
 public final class Main implements Callable<Integer> {
 
   @Override
@@ -24,7 +30,19 @@ public final class Main implements Callable<Integer> {
 
   /** Runs the command line and returns its exit code (never calls System.exit). */
   public static int run(String... args) {
-    return new CommandLine(new Main()).execute(args);
+    CommandLine cl = new CommandLine(new Main());
+    cl.setExecutionExceptionHandler(
+        (ex, line, parsed) -> {
+          if (ex instanceof IllegalArgumentException
+              || ex instanceof java.io.IOException
+              || ex instanceof java.io.UncheckedIOException
+              || ex instanceof dev.rnn4j.backend.BackendUnavailableException) {
+            line.getErr().println("rnn4j: error: " + ex.getMessage());
+            return 2;
+          }
+          throw ex;
+        });
+    return cl.execute(args);
   }
 
   public static void main(String[] args) {
