@@ -119,17 +119,17 @@ final class TrainRun {
       devBatches.add(toModel(b));
     }
     Files.createDirectories(s.out());
-    try (Seq2SeqModel model = new Seq2SeqModel(be, s.config(), s.options().seed());
+    long seed = s.resume() != null ? ModelDirectory.trainingSeed(s.resume()) : s.options().seed();
+    try (Seq2SeqModel model = new Seq2SeqModel(be, s.config(), seed);
         Optimizer opt = s.options().newOptimizer()) {
       Trainer.TrainerState state = new Trainer.TrainerState();
-      long seed = s.options().seed();
       if (s.resume() != null) {
         try (ModelDirectory.Loaded l = ModelDirectory.load(s.resume(), be)) {
           for (int i = 0; i < model.parameters().size(); i++) {
             be.copy(l.model().parameters().get(i).value(), model.parameters().get(i).value());
           }
         }
-        seed = ModelDirectory.loadTraining(s.resume(), model, opt, state);
+        ModelDirectory.loadTraining(s.resume(), model, opt, state);
         log.printf(
             "resuming from %s at epoch %d, batch %d%n",
             s.resume(), state.epoch, state.batchInEpoch);

@@ -229,6 +229,19 @@ public final class ModelDirectory {
     }
   }
 
+  /** The seed of the run that saved this checkpoint (model construction, data order, dropout). */
+  public static long trainingSeed(Path dir) throws IOException {
+    Path tj = dir.resolve("trainer.json");
+    try {
+      return Json.getLong(Json.parseObject(Files.readString(tj, StandardCharsets.UTF_8)), "seed");
+    } catch (NoSuchFileException e) {
+      throw new FileFormatException(
+          tj.toString(), "missing: this checkpoint holds no training" + " state to resume from");
+    } catch (IllegalArgumentException e) {
+      throw new FileFormatException(tj.toString(), e.getMessage(), e);
+    }
+  }
+
   /** Restores optimizer and trainer state saved with {@link TrainingState}; returns the seed. */
   public static long loadTraining(
       Path dir, Seq2SeqModel model, Optimizer opt, Trainer.TrainerState s) throws IOException {
