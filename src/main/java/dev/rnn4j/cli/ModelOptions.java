@@ -34,7 +34,10 @@ final class ModelOptions {
   @Option(names = "--decoder-layers", defaultValue = "2")
   int decoderLayers;
 
-  @Option(names = "--attention", defaultValue = "general", description = "general, dot or none")
+  @Option(
+      names = "--attention",
+      defaultValue = "general",
+      description = "general, dot, concat or none")
   String attention;
 
   @Option(names = "--dropout", defaultValue = "0.2")
@@ -56,7 +59,7 @@ final class ModelOptions {
       a = AttentionType.valueOf(attention.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--attention: unknown type '" + attention + "'; use general, dot or none");
+          "--attention: unknown type '" + attention + "'; use general, dot, concat or none");
     }
     return new Seq2SeqConfig(
         srcVocab,

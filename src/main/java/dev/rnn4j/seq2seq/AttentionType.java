@@ -7,5 +7,10 @@ public enum AttentionType {
   /** score = h_t · h_s (needs decoder hidden = encoder output size). */
   DOT,
   /** score = h_t · (W_a h_s). */
-  GENERAL
+  GENERAL,
+  /**
+   * Luong's concat score v · tanh(W_a [h_t; h_s]), written as v · tanh(W_q h_t + W_k h_s): the
+   * additive score of Bahdanau et al. (2015), here applied to the current decoder state.
+   */
+  CONCAT
 }

@@ -11,8 +11,9 @@ import java.util.SplittableRandom;
 
 /**
  * Luong et al. (2015) global attention over all decoder steps at once: scores s = h_t · k_s with
- * keys k = memory (DOT) or memory W_a^T (GENERAL), masked at source padding, a = softmax(s),
- * context c_t = Σ_s a_ts memory_s, attentional state h̃_t = tanh(W_c [c_t; h_t]).
+ * keys k = memory (DOT) or memory W_a^T (GENERAL), or s = v · tanh(W_q h_t + k_s) with k = memory
+ * W_k^T (CONCAT, the additive score), masked at source padding, a = softmax(s), context c_t = Σ_s
+ * a_ts memory_s, attentional state h̃_t = tanh(W_c [c_t; h_t]).
  *
  * <p>Shapes: memory (B, S, M), queries (B, T, H), weights (B, T, S), h̃ (B, T, H). Parameter
  * gradients accumulate. Thread-safety as the model.
@@ -24,6 +25,9 @@ final class LuongAttention implements Module {
   private final int hid;
   private final Parameter wA; // (H, M), GENERAL only
   private final Parameter wC; // (H, M + H)
+  private final Parameter wQ; // (H, H), CONCAT only
+  private final Parameter wK; // (H, M), CONCAT only
+  private final Parameter v; // (H), CONCAT only
 
   LuongAttention(Backend be, AttentionType type, int mem, int hid, SplittableRandom rng) {
     this.be = be;
@@ -35,6 +39,10 @@ final class LuongAttention implements Module {
             ? new Parameter("attention.linear_in.weight", init(rng, hid, mem))
             : null;
     this.wC = new Parameter("attention.linear_out.weight", init(rng, hid, mem + hid));
+    boolean concat = type == AttentionType.CONCAT;
+    this.wQ = concat ? new Parameter("attention.linear_query.weight", init(rng, hid, hid)) : null;
+    this.wK = concat ? new Parameter("attention.linear_context.weight", init(rng, hid, mem)) : null;
+    this.v = concat ? new Parameter("attention.v.weight", init(rng, 1, hid)) : null;
   }
 
   private Tensor init(SplittableRandom rng, int out, int in) {
@@ -53,6 +61,9 @@ final class LuongAttention implements Module {
       p.add(wA);
     }
     p.add(wC);
+    if (wQ != null) {
+      p.addAll(List.of(wQ, wK, v));
+    }
     return p;
   }
 
@@ -68,7 +79,8 @@ final class LuongAttention implements Module {
     }
     int[] d = memory.shape().dims();
     Tensor k = be.zeros(d[0], d[1], hid);
-    be.gemm(Mat.of(memory), false, Mat.of(wA.value()), true, Mat.of(k), 1f, 0f);
+    Parameter w = type == AttentionType.CONCAT ? wK : wA;
+    be.gemm(Mat.of(memory), false, Mat.of(w.value()), true, Mat.of(k), 1f, 0f);
     return k;
   }
 
@@ -80,6 +92,10 @@ final class LuongAttention implements Module {
     Tensor weights; // (B, T, S)
     Tensor concat; // (B, T, M + H)
     Tensor out; // (B, T, H)
+    Tensor energy; // CONCAT: tanh(W_q h_t + k_s) (B, T, S, H)
+    Tensor queryProj; // CONCAT: W_q h_t (B, T, H)
+    Tensor repeat; // CONCAT: (T·S, T) with 1 at ((t, s), t)
+    Tensor ones; // CONCAT: (T, 1)
 
     /** Attention weights (B, T, S). */
     Tensor weights() {
@@ -93,9 +109,11 @@ final class LuongAttention implements Module {
 
     @Override
     public void close() {
-      weights.close();
-      concat.close();
-      out.close();
+      for (Tensor t : new Tensor[] {weights, concat, out, energy, queryProj, repeat, ones}) {
+        if (t != null) {
+          t.close();
+        }
+      }
     }
   }
 
@@ -111,19 +129,23 @@ final class LuongAttention implements Module {
       s.weights = be.zeros(batch, tgt, src);
       s.concat = be.zeros(batch, tgt, mem + hid);
       s.out = be.zeros(batch, tgt, hid);
-      // scores (T, S) = queries (T, H) · keys^T (H, S), per batch entry.
-      be.gemmStridedBatched(
-          batch,
-          new Mat(queries, 0, tgt, hid, hid),
-          (long) tgt * hid,
-          false,
-          new Mat(keys, 0, src, hid, hid),
-          (long) src * hid,
-          true,
-          new Mat(s.weights, 0, tgt, src, src),
-          (long) tgt * src,
-          1f,
-          0f);
+      if (type == AttentionType.CONCAT) {
+        additiveScores(s, batch, tgt, src);
+      } else {
+        // scores (T, S) = queries (T, H) · keys^T (H, S), per batch entry.
+        be.gemmStridedBatched(
+            batch,
+            new Mat(queries, 0, tgt, hid, hid),
+            (long) tgt * hid,
+            false,
+            new Mat(keys, 0, src, hid, hid),
+            (long) src * hid,
+            true,
+            new Mat(s.weights, 0, tgt, src, src),
+            (long) tgt * src,
+            1f,
+            0f);
+      }
       be.maskKeys(s.weights, srcLengths, Float.NEGATIVE_INFINITY);
       be.softmax(s.weights, s.weights);
       // context (T, M) = weights (T, S) · memory (S, M) into concat[:, :, 0:M].
@@ -144,16 +166,105 @@ final class LuongAttention implements Module {
       be.tanh(s.out, s.out);
       return s;
     } catch (RuntimeException e) {
-      if (s.weights != null) {
-        s.weights.close();
-      }
-      if (s.concat != null) {
-        s.concat.close();
-      }
-      if (s.out != null) {
-        s.out.close();
-      }
+      s.close();
       throw e;
+    }
+  }
+
+  /**
+   * CONCAT scores into s.weights: E[b, t, s] = tanh(W_q h_t + k_s) (B, T, S, H) built with two
+   * broadcasting GEMMs (a 0/1 repeat matrix and a ones column), then score = E · v.
+   */
+  private void additiveScores(Step s, int batch, int tgt, int src) {
+    float[] rep = new float[tgt * src * tgt];
+    for (int t = 0; t < tgt; t++) {
+      for (int j = 0; j < src; j++) {
+        rep[(t * src + j) * tgt + t] = 1f;
+      }
+    }
+    float[] one = new float[tgt];
+    java.util.Arrays.fill(one, 1f);
+    s.repeat = be.upload(rep, tgt * src, tgt);
+    s.ones = be.upload(one, tgt, 1);
+    s.queryProj = be.zeros(batch, tgt, hid);
+    s.energy = be.zeros(batch, tgt, src * hid);
+    be.gemm(Mat.of(s.queries), false, Mat.of(wQ.value()), true, Mat.of(s.queryProj), 1f, 0f);
+    long eStride = (long) tgt * src * hid;
+    // E[b] (T·S, H) = R (T·S, T) · Qp[b] (T, H)
+    be.gemmStridedBatched(
+        batch,
+        Mat.of(s.repeat),
+        0,
+        false,
+        new Mat(s.queryProj, 0, tgt, hid, hid),
+        (long) tgt * hid,
+        false,
+        new Mat(s.energy, 0, tgt * src, hid, hid),
+        eStride,
+        1f,
+        0f);
+    // E[b] (T, S·H) += 1 (T, 1) · K[b] (1, S·H)
+    be.gemmStridedBatched(
+        batch,
+        Mat.of(s.ones),
+        0,
+        false,
+        new Mat(s.keys, 0, 1, src * hid, src * hid),
+        (long) src * hid,
+        false,
+        new Mat(s.energy, 0, tgt, src * hid, src * hid),
+        eStride,
+        1f,
+        1f);
+    be.tanh(s.energy, s.energy);
+    be.gemm(
+        new Mat(s.energy, 0, batch * tgt * src, hid, hid),
+        false,
+        Mat.of(v.value()),
+        true,
+        new Mat(s.weights, 0, batch * tgt * src, 1, 1),
+        1f,
+        0f);
+  }
+
+  /** Backward of {@link #additiveScores}: dScores (B, T, S) -> dQueries +=, dKeys =, grads. */
+  private void additiveBackward(
+      Step s, Tensor dScores, Tensor dQueries, Tensor dKeys, int batch, int tgt, int src) {
+    int rows = batch * tgt * src;
+    Mat dS = new Mat(dScores, 0, rows, 1, 1);
+    Mat e = new Mat(s.energy, 0, rows, hid, hid);
+    be.gemm(dS, true, e, false, Mat.of(v.grad()), 1f, 1f);
+    try (Tensor dE = be.zeros(batch, tgt, src * hid);
+        Tensor dQp = be.zeros(batch, tgt, hid)) {
+      be.gemm(dS, false, Mat.of(v.value()), false, new Mat(dE, 0, rows, hid, hid), 1f, 0f);
+      be.tanhBackward(s.energy, dE, dE, 0f);
+      long eStride = (long) tgt * src * hid;
+      be.gemmStridedBatched(
+          batch,
+          Mat.of(s.repeat),
+          0,
+          true,
+          new Mat(dE, 0, tgt * src, hid, hid),
+          eStride,
+          false,
+          new Mat(dQp, 0, tgt, hid, hid),
+          (long) tgt * hid,
+          1f,
+          0f);
+      be.gemmStridedBatched(
+          batch,
+          Mat.of(s.ones),
+          0,
+          true,
+          new Mat(dE, 0, tgt, src * hid, src * hid),
+          eStride,
+          false,
+          new Mat(dKeys, 0, 1, src * hid, src * hid),
+          (long) src * hid,
+          1f,
+          0f);
+      be.gemm(Mat.of(dQp), true, Mat.of(s.queries), false, Mat.of(wQ.grad()), 1f, 1f);
+      be.gemm(Mat.of(dQp), false, Mat.of(wQ.value()), false, Mat.of(dQueries), 1f, 1f);
     }
   }
 
@@ -201,34 +312,39 @@ final class LuongAttention implements Module {
           1f,
           1f);
       be.softmaxBackward(s.weights, dScores, dScores);
-      // dQueries (T, H) += dScores (T, S) · keys (S, H); dKeys (S, H) = dScores^T · queries.
-      be.gemmStridedBatched(
-          batch,
-          new Mat(dScores, 0, tgt, src, src),
-          (long) tgt * src,
-          false,
-          new Mat(s.keys, 0, src, hid, hid),
-          (long) src * hid,
-          false,
-          new Mat(dQueries, 0, tgt, hid, hid),
-          (long) tgt * hid,
-          1f,
-          1f);
-      be.gemmStridedBatched(
-          batch,
-          new Mat(dScores, 0, tgt, src, src),
-          (long) tgt * src,
-          true,
-          new Mat(s.queries, 0, tgt, hid, hid),
-          (long) tgt * hid,
-          false,
-          new Mat(dKeys, 0, src, hid, hid),
-          (long) src * hid,
-          1f,
-          0f);
-      if (type == AttentionType.GENERAL) {
-        be.gemm(Mat.of(dKeys), true, Mat.of(s.memory), false, Mat.of(wA.grad()), 1f, 1f);
-        be.gemm(Mat.of(dKeys), false, Mat.of(wA.value()), false, Mat.of(dMemory), 1f, 1f);
+      if (type == AttentionType.CONCAT) {
+        additiveBackward(s, dScores, dQueries, dKeys, batch, tgt, src);
+      } else {
+        // dQueries (T, H) += dScores (T, S) · keys (S, H); dKeys (S, H) = dScores^T · queries.
+        be.gemmStridedBatched(
+            batch,
+            new Mat(dScores, 0, tgt, src, src),
+            (long) tgt * src,
+            false,
+            new Mat(s.keys, 0, src, hid, hid),
+            (long) src * hid,
+            false,
+            new Mat(dQueries, 0, tgt, hid, hid),
+            (long) tgt * hid,
+            1f,
+            1f);
+        be.gemmStridedBatched(
+            batch,
+            new Mat(dScores, 0, tgt, src, src),
+            (long) tgt * src,
+            true,
+            new Mat(s.queries, 0, tgt, hid, hid),
+            (long) tgt * hid,
+            false,
+            new Mat(dKeys, 0, src, hid, hid),
+            (long) src * hid,
+            1f,
+            0f);
+      }
+      if (type != AttentionType.DOT) {
+        Parameter w = type == AttentionType.CONCAT ? wK : wA;
+        be.gemm(Mat.of(dKeys), true, Mat.of(s.memory), false, Mat.of(w.grad()), 1f, 1f);
+        be.gemm(Mat.of(dKeys), false, Mat.of(w.value()), false, Mat.of(dMemory), 1f, 1f);
       } else {
         be.axpby(1f, dKeys, 1f, dMemory);
       }

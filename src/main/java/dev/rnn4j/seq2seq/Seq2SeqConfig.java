@@ -51,7 +51,7 @@ public record Seq2SeqConfig(
       throw new IllegalArgumentException("cell is null; use RNN_TANH, RNN_RELU, LSTM or GRU");
     }
     if (attention == null) {
-      throw new IllegalArgumentException("attention is null; use NONE, DOT or GENERAL");
+      throw new IllegalArgumentException("attention is null; use NONE, DOT, GENERAL or CONCAT");
     }
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);

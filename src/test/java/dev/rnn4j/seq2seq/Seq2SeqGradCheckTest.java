@@ -25,7 +25,8 @@ class Seq2SeqGradCheckTest {
         Arguments.of(CellType.LSTM, AttentionType.GENERAL, true, 2, 1, false),
         Arguments.of(CellType.GRU, AttentionType.DOT, false, 1, 2, false),
         Arguments.of(CellType.LSTM, AttentionType.NONE, false, 1, 1, true),
-        Arguments.of(CellType.RNN_TANH, AttentionType.GENERAL, true, 1, 1, true));
+        Arguments.of(CellType.RNN_TANH, AttentionType.GENERAL, true, 1, 1, true),
+        Arguments.of(CellType.LSTM, AttentionType.CONCAT, true, 1, 1, false));
   }
 
   @ParameterizedTest(name = "{0} {1} bi={2} enc={3} dec={4} tied={5}")
