@@ -43,6 +43,11 @@ final class ModelOptions {
   @Option(names = "--dropout", defaultValue = "0.2")
   float dropout;
 
+  @Option(
+      names = "--input-feeding",
+      description = "Luong input feeding (h̃ of step t-1 fed to step t)")
+  boolean inputFeeding;
+
   @Option(names = "--tie-embeddings", description = "share decoder embedding and output weights")
   boolean tie;
 

@@ -327,6 +327,7 @@ public final class ModelDirectory {
     m.put("attention", c.attention().name());
     m.put("dropout", (double) c.dropout());
     m.put("tie_embeddings", c.tieEmbeddings());
+    m.put("input_feeding", c.inputFeeding());
     return m;
   }
 
@@ -343,6 +344,7 @@ public final class ModelDirectory {
         Json.getInt(m, "decoder_layers"),
         AttentionType.valueOf(Json.getString(m, "attention")),
         (float) Json.getDouble(m, "dropout"),
-        Json.getBoolean(m, "tie_embeddings"));
+        Json.getBoolean(m, "tie_embeddings"),
+        m.containsKey("input_feeding") && Json.getBoolean(m, "input_feeding"));
   }
 }

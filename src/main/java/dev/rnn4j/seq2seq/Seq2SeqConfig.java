@@ -18,6 +18,8 @@ import dev.rnn4j.nn.CellType;
  * @param dropout dropout between recurrent layers and before the output projection (training)
  * @param tieEmbeddings share the decoder embedding with the output projection (needs embedSize ==
  *     decoderHidden)
+ * @param inputFeeding Luong input feeding: the decoder reads [embedding; h̃_{t-1}] at each step
+ *     (needs attention; training then runs the decoder step by step)
  */
 public record Seq2SeqConfig(
     int srcVocab,
@@ -31,7 +33,8 @@ public record Seq2SeqConfig(
     int decoderLayers,
     AttentionType attention,
     float dropout,
-    boolean tieEmbeddings) {
+    boolean tieEmbeddings,
+    boolean inputFeeding) {
   public Seq2SeqConfig {
     positive("srcVocab", srcVocab);
     positive("tgtVocab", tgtVocab);
@@ -65,6 +68,9 @@ public record Seq2SeqConfig(
               + memory
               + " (use GENERAL attention)");
     }
+    if (inputFeeding && attention == AttentionType.NONE) {
+      throw new IllegalArgumentException("input feeding needs attention (DOT, GENERAL or CONCAT)");
+    }
     if (tieEmbeddings && embedSize != decoderHidden) {
       throw new IllegalArgumentException(
           "tied embeddings need embedSize == decoderHidden, got "
@@ -72,6 +78,41 @@ public record Seq2SeqConfig(
               + " and "
               + decoderHidden);
     }
+  }
+
+  /** A configuration without input feeding. */
+  public Seq2SeqConfig(
+      int srcVocab,
+      int tgtVocab,
+      int embedSize,
+      CellType cell,
+      int encoderHidden,
+      int encoderLayers,
+      boolean bidirectional,
+      int decoderHidden,
+      int decoderLayers,
+      AttentionType attention,
+      float dropout,
+      boolean tieEmbeddings) {
+    this(
+        srcVocab,
+        tgtVocab,
+        embedSize,
+        cell,
+        encoderHidden,
+        encoderLayers,
+        bidirectional,
+        decoderHidden,
+        decoderLayers,
+        attention,
+        dropout,
+        tieEmbeddings,
+        false);
+  }
+
+  /** Features the decoder RNN reads per step: embedSize (+ decoderHidden with input feeding). */
+  public int decoderInputSize() {
+    return embedSize + (inputFeeding ? decoderHidden : 0);
   }
 
   private static void positive(String what, int v) {

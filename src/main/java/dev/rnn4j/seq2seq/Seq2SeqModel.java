@@ -106,7 +106,7 @@ public final class Seq2SeqModel implements Module {
                   be,
                   new RecurrentConfig(
                       cfg.cell(),
-                      cfg.embedSize(),
+                      cfg.decoderInputSize(),
                       cfg.decoderHidden(),
                       cfg.decoderLayers(),
                       false,
@@ -228,19 +228,19 @@ public final class Seq2SeqModel implements Module {
       RecurrentOutput enc = own(open, encoder.forward(srcX, batch.srcLengths(), null, null, train));
       Tensor[] init = bridge(enc, b, open);
       Tensor tgtX = own(open, tgtEmb.forward(tgtIds, b, t, cfg.embedSize()));
-      RecurrentOutput dec =
-          own(open, decoder.forward(tgtX, batch.tgtLengths(), init[0], init[1], train));
       Tensor keys = null;
-      LuongAttention.Step att = null;
-      Tensor hTilde = dec.output();
       if (attention != null) {
         keys = attention.keys(enc.output());
         if (keys != enc.output()) {
           own(open, keys);
         }
-        att = own(open, attention.forward(enc.output(), keys, srcLens, dec.output()));
-        hTilde = att.out();
       }
+      DecoderPass pass =
+          cfg.inputFeeding()
+              ? feedingPass(tgtX, enc.output(), keys, srcLens, init, train, open)
+              : parallelPass(
+                  tgtX, batch.tgtLengths(), enc.output(), keys, srcLens, init, train, open);
+      Tensor hTilde = pass.hTilde();
       Tensor mask = null;
       Tensor dropped = hTilde;
       if (train && cfg.dropout() > 0) {
@@ -256,7 +256,7 @@ public final class Seq2SeqModel implements Module {
       if (train) {
         dropoutCalls++;
         backward(
-            batch, gradScale, smoothing, open, srcIds, tgtIds, targets, enc, init, dec, att, mask,
+            batch, gradScale, smoothing, open, srcIds, tgtIds, targets, enc, init, pass, mask,
             dropped, logits);
       }
       return new Loss(loss, batch.targetTokens());
@@ -275,8 +275,7 @@ public final class Seq2SeqModel implements Module {
       Tensor targets,
       RecurrentOutput enc,
       Tensor[] init,
-      RecurrentOutput dec,
-      LuongAttention.Step att,
+      DecoderPass pass,
       Tensor mask,
       Tensor dropped,
       Tensor probs) {
@@ -293,16 +292,123 @@ public final class Seq2SeqModel implements Module {
       be.mul(dH, mask, dH);
     }
     Tensor dMemory = own(open, be.zeros(b, s, cfg.memorySize()));
-    Tensor dDec = dH;
-    if (att != null) {
-      dDec = own(open, be.zeros(b, t, hd));
-      attention.backward(att, dH, dDec, dMemory);
-    }
-    RecurrentGradients gd = own(open, decoder.backward(dec, dDec, null, null));
-    tgtEmb.backward(tgtIds, gd.input());
-    Tensor[] dEncState = bridgeBackward(init, gd, b, open);
+    Tensor[] dDec = pass.backward(dH, dMemory, open);
+    tgtEmb.backward(tgtIds, dDec[0]);
+    Tensor[] dEncState = bridgeBackward(init, dDec[1], dDec[2], b, open);
     RecurrentGradients ge = own(open, encoder.backward(enc, dMemory, dEncState[0], dEncState[1]));
     srcEmb.backward(srcIds, ge.input());
+  }
+
+  /** A teacher-forced decoder pass: h̃ for every step, and its backward. */
+  private interface DecoderPass {
+    /** h̃ (B, T, H) (the decoder output itself without attention). */
+    Tensor hTilde();
+
+    /**
+     * From dH̃ (B, T, H) (used as workspace), adds into dMemory (B, S, M) and returns {dEmbedded
+     * (B, T, E), dh0 (Ld, B, H), dc0 or null}, all owned by {@code open}.
+     */
+    Tensor[] backward(Tensor dHTilde, Tensor dMemory, List<AutoCloseable> open);
+  }
+
+  /** Without input feeding: the decoder RNN over all steps at once, then attention over all. */
+  private DecoderPass parallelPass(
+      Tensor tgtX,
+      int[] tgtLengths,
+      Tensor memory,
+      Tensor keys,
+      Tensor srcLens,
+      Tensor[] init,
+      boolean train,
+      List<AutoCloseable> open) {
+    RecurrentOutput dec = own(open, decoder.forward(tgtX, tgtLengths, init[0], init[1], train));
+    LuongAttention.Step att =
+        attention == null
+            ? null
+            : own(open, attention.forward(memory, keys, srcLens, dec.output()));
+    return new DecoderPass() {
+      @Override
+      public Tensor hTilde() {
+        return att == null ? dec.output() : att.out();
+      }
+
+      @Override
+      public Tensor[] backward(Tensor dH, Tensor dMemory, List<AutoCloseable> o) {
+        Tensor dDec = dH;
+        if (att != null) {
+          dDec = own(o, be.zeros(dH.shape().dims()));
+          attention.backward(att, dH, dDec, dMemory);
+        }
+        RecurrentGradients gd = own(o, decoder.backward(dec, dDec, null, null));
+        return new Tensor[] {gd.input(), gd.h0(), gd.c0()};
+      }
+    };
+  }
+
+  /**
+   * With input feeding: step t reads [embedding_t; h̃_{t-1}] (h̃_{-1} = 0), so the decoder runs one
+   * step at a time; backward goes back through the steps, carrying dh, dc and dh̃.
+   */
+  private DecoderPass feedingPass(
+      Tensor tgtX,
+      Tensor memory,
+      Tensor keys,
+      Tensor srcLens,
+      Tensor[] init,
+      boolean train,
+      List<AutoCloseable> open) {
+    int b = tgtX.shape().dim(0);
+    int steps = tgtX.shape().dim(1);
+    int e = cfg.embedSize();
+    int hd = cfg.decoderHidden();
+    int in = e + hd;
+    Tensor hTilde = own(open, be.zeros(b, steps, hd));
+    List<RecurrentOutput> outs = new ArrayList<>();
+    List<LuongAttention.Step> atts = new ArrayList<>();
+    Tensor h = init[0];
+    Tensor c = init[1];
+    for (int t = 0; t < steps; t++) {
+      Tensor x = own(open, be.zeros(b, 1, in));
+      be.copy(Mat.step(tgtX, t), Mat.of(x).cols(0, e));
+      if (t > 0) {
+        be.copy(Mat.step(hTilde, t - 1), Mat.of(x).cols(e, hd));
+      }
+      RecurrentOutput out = own(open, decoder.forward(x, null, h, c, train));
+      LuongAttention.Step att = own(open, attention.forward(memory, keys, srcLens, out.output()));
+      be.copy(Mat.of(att.out()), Mat.step(hTilde, t));
+      outs.add(out);
+      atts.add(att);
+      h = out.hN();
+      c = out.cN();
+    }
+    return new DecoderPass() {
+      @Override
+      public Tensor hTilde() {
+        return hTilde;
+      }
+
+      @Override
+      public Tensor[] backward(Tensor dH, Tensor dMemory, List<AutoCloseable> o) {
+        Tensor dEmb = own(o, be.zeros(b, steps, e));
+        Tensor dStep = own(o, be.zeros(b, 1, hd)); // total gradient of h̃_t
+        Tensor dFed = own(o, be.zeros(b, 1, hd)); // gradient of h̃_t through step t + 1's input
+        Tensor dQuery = own(o, be.zeros(b, 1, hd));
+        Tensor dh = null;
+        Tensor dc = null;
+        for (int t = steps - 1; t >= 0; t--) {
+          be.copy(Mat.step(dH, t), Mat.of(dStep));
+          be.axpby(1f, dFed, 1f, dStep);
+          be.fill(dQuery, 0f);
+          attention.backward(atts.get(t), dStep, dQuery, dMemory);
+          RecurrentGradients g = own(o, decoder.backward(outs.get(t), dQuery, dh, dc));
+          be.copy(Mat.of(g.input()).cols(0, e), Mat.step(dEmb, t));
+          be.copy(Mat.of(g.input()).cols(e, hd), Mat.of(dFed));
+          dh = g.h0();
+          dc = g.c0();
+        }
+        return new Tensor[] {dEmb, dh, dc};
+      }
+    };
   }
 
   /** Targets with padding replaced by -1 (the ignore index). */
@@ -378,18 +484,18 @@ public final class Seq2SeqModel implements Module {
 
   /** Gradients of the encoder's final states {dhN, dcN or null} from the decoder's dh0, dc0. */
   private Tensor[] bridgeBackward(
-      Tensor[] init, RecurrentGradients gd, int b, List<AutoCloseable> open) {
+      Tensor[] init, Tensor dh0, Tensor dc0, int b, List<AutoCloseable> open) {
     int ld = cfg.decoderLayers();
     int dirs = cfg.bidirectional() ? 2 : 1;
     int he = cfg.encoderHidden();
     Tensor dPre = own(open, be.zeros(ld, b, cfg.decoderHidden()));
-    be.tanhBackward(init[0], gd.h0(), dPre, 0f);
+    be.tanhBackward(init[0], dh0, dPre, 0f);
     Tensor dIn = own(open, be.zeros(ld * b, dirs * he));
     bridgeH.backward(Mat.of(init[2]), Mat.of(dPre), Mat.of(dIn));
     Tensor dhN = own(open, scatterBridge(dIn, b));
     Tensor dcN = null;
     if (bridgeC != null) {
-      bridgeC.backward(Mat.of(init[3]), Mat.of(gd.c0()), Mat.of(dIn));
+      bridgeC.backward(Mat.of(init[3]), Mat.of(dc0), Mat.of(dIn));
       dcN = own(open, scatterBridge(dIn, b));
     }
     return new Tensor[] {dhN, dcN};
@@ -439,12 +545,19 @@ public final class Seq2SeqModel implements Module {
   }
 
   /** Decoder state between steps: h (Ld, B, H) and c (LSTM). Owns its tensors. */
-  public record State(Tensor h, Tensor c) implements AutoCloseable {
+  /**
+   * Decoder state between steps: h (Ld, N, H), c (LSTM, else null) and, with input feeding, the
+   * previous attentional state h̃ (1, N, H) (else null). Owns its tensors.
+   */
+  public record State(Tensor h, Tensor c, Tensor feed) implements AutoCloseable {
     @Override
     public void close() {
       h.close();
       if (c != null) {
         c.close();
+      }
+      if (feed != null) {
+        feed.close();
       }
     }
   }
@@ -464,7 +577,8 @@ public final class Seq2SeqModel implements Module {
         c = be.zeros(init[1].shape().dims());
         be.copy(init[1], c);
       }
-      initOut[0] = new State(h, c);
+      Tensor feed = cfg.inputFeeding() ? be.zeros(1, batch, cfg.decoderHidden()) : null;
+      initOut[0] = new State(h, c, feed);
       Tensor memory = be.zeros(enc.output().shape().dims());
       be.copy(enc.output(), memory);
       Tensor keys = attention == null ? null : attention.keys(memory);
@@ -486,12 +600,14 @@ public final class Seq2SeqModel implements Module {
     int v = cfg.tgtVocab();
     checkIds("previous token", prev, v);
     try (Tensor ids = be.uploadInts(prev, n);
-        Tensor x = tgtEmb.forward(ids, n, 1, cfg.embedSize());
+        Tensor emb = tgtEmb.forward(ids, n, 1, cfg.embedSize());
+        Tensor x = decoderInput(emb, state.feed());
         RecurrentOutput dec = decoder.forward(x, null, state.h(), state.c(), false);
         Tensor logits = be.zeros(n, v)) {
       Tensor hTilde = dec.output();
       LuongAttention.Step att = null;
       Tensor[] rows = null;
+      Tensor feed = null;
       if (attention != null) {
         rows = gatherSources(enc, srcRow);
         att = attention.forward(rows[0], rows[1], rows[2], dec.output());
@@ -506,6 +622,10 @@ public final class Seq2SeqModel implements Module {
         if (attnOut != null && att != null) {
           float[] w = be.download(att.weights());
           System.arraycopy(w, 0, attnOut, 0, w.length);
+        }
+        if (cfg.inputFeeding()) {
+          feed = be.zeros(1, n, cfg.decoderHidden());
+          be.copy(hTilde, feed);
         }
       } finally {
         if (att != null) {
@@ -526,8 +646,22 @@ public final class Seq2SeqModel implements Module {
         c = be.zeros(dec.cN().shape().dims());
         be.copy(dec.cN(), c);
       }
-      return new State(h, c);
+      return new State(h, c, feed);
     }
+  }
+
+  /** The decoder's input for one step: the embedding, or [embedding; h̃_{t-1}] when feeding. */
+  private Tensor decoderInput(Tensor emb, Tensor feed) {
+    if (feed == null) {
+      Tensor x = be.zeros(emb.shape().dims());
+      be.copy(emb, x);
+      return x;
+    }
+    int n = emb.shape().dim(0);
+    Tensor x = be.zeros(n, 1, cfg.decoderInputSize());
+    be.copy(Mat.of(emb), Mat.of(x).cols(0, cfg.embedSize()));
+    be.copy(Mat.of(feed), Mat.of(x).cols(cfg.embedSize(), cfg.decoderHidden()));
+    return x;
   }
 
   /** Memory, keys and lengths of the source rows srcRow[i], for N hypotheses. */
@@ -556,7 +690,10 @@ public final class Seq2SeqModel implements Module {
 
   /** Reorders a state's hypotheses: row i of the result is row from[i] of each layer. */
   public State reorder(State s, int[] from) {
-    return new State(reorderRows(s.h(), from), s.c() == null ? null : reorderRows(s.c(), from));
+    return new State(
+        reorderRows(s.h(), from),
+        s.c() == null ? null : reorderRows(s.c(), from),
+        s.feed() == null ? null : reorderRows(s.feed(), from));
   }
 
   private Tensor reorderRows(Tensor t, int[] from) {

@@ -22,23 +22,32 @@ import org.junit.jupiter.params.provider.MethodSource;
 class Seq2SeqGradCheckTest {
   static Stream<Arguments> configs() {
     return Stream.of(
-        Arguments.of(CellType.LSTM, AttentionType.GENERAL, true, 2, 1, false),
-        Arguments.of(CellType.GRU, AttentionType.DOT, false, 1, 2, false),
-        Arguments.of(CellType.LSTM, AttentionType.NONE, false, 1, 1, true),
-        Arguments.of(CellType.RNN_TANH, AttentionType.GENERAL, true, 1, 1, true),
-        Arguments.of(CellType.LSTM, AttentionType.CONCAT, true, 1, 1, false));
+        Arguments.of(CellType.LSTM, AttentionType.GENERAL, true, 2, 1, false, false),
+        Arguments.of(CellType.GRU, AttentionType.DOT, false, 1, 2, false, false),
+        Arguments.of(CellType.LSTM, AttentionType.NONE, false, 1, 1, true, false),
+        Arguments.of(CellType.RNN_TANH, AttentionType.GENERAL, true, 1, 1, true, false),
+        Arguments.of(CellType.LSTM, AttentionType.CONCAT, true, 1, 1, false, false),
+        Arguments.of(CellType.LSTM, AttentionType.GENERAL, true, 2, 2, true, true),
+        Arguments.of(CellType.GRU, AttentionType.CONCAT, false, 1, 1, false, true));
   }
 
-  @ParameterizedTest(name = "{0} {1} bi={2} enc={3} dec={4} tied={5}")
+  @ParameterizedTest(name = "{0} {1} bi={2} enc={3} dec={4} tied={5} feed={6}")
   @MethodSource("configs")
   void gradientsMatchFiniteDifferences(
-      CellType cell, AttentionType att, boolean bi, int encLayers, int decLayers, boolean tie) {
+      CellType cell,
+      AttentionType att,
+      boolean bi,
+      int encLayers,
+      int decLayers,
+      boolean tie,
+      boolean feed) {
     Backend be = TestBackends.cpu();
     int hid = 4;
     int encHid = att == AttentionType.DOT ? (bi ? 2 : 4) : 3;
     int embed = tie ? hid : 3;
     Seq2SeqConfig cfg =
-        new Seq2SeqConfig(9, 8, embed, cell, encHid, encLayers, bi, hid, decLayers, att, 0f, tie);
+        new Seq2SeqConfig(
+            9, 8, embed, cell, encHid, encLayers, bi, hid, decLayers, att, 0f, tie, feed);
     int[][] src = {{4, 5, 6}, {7, 8}, {5}};
     int[][] tgt = {{4, 5}, {6, 7, 4}, {5}};
     Seq2SeqBatch batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);

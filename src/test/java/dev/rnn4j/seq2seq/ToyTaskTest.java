@@ -18,7 +18,8 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The classic toy task: [1,2,3] → [2,4,6], [4,5,6] → [3,5,7], [7,8,9] → [1,6,9]. Token t is id t +
@@ -29,12 +30,13 @@ class ToyTaskTest {
   static final int[][] SRC = {{4, 5, 6}, {7, 8, 9}, {10, 11, 12}};
   static final int[][] TGT = {{5, 7, 9}, {6, 8, 10}, {4, 9, 12}};
 
-  @Test
-  void learnsTheToyTaskAndDecodesConcurrently() throws Exception {
+  @ParameterizedTest(name = "input feeding {0}")
+  @ValueSource(booleans = {false, true})
+  void learnsTheToyTaskAndDecodesConcurrently(boolean feed) throws Exception {
     Backend be = TestBackends.cpu();
     Seq2SeqConfig cfg =
         new Seq2SeqConfig(
-            13, 13, 16, CellType.LSTM, 32, 1, true, 32, 1, AttentionType.GENERAL, 0f, false);
+            13, 13, 16, CellType.LSTM, 32, 1, true, 32, 1, AttentionType.GENERAL, 0f, false, feed);
     Seq2SeqBatch batch = Seq2SeqBatch.of(SRC, TGT, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
     TrainOptions opts = TrainOptions.defaults().withEpochs(150).withLr(0.01f).withEarlyStop(0);
     ByteArrayOutputStream logBytes = new ByteArrayOutputStream();
