@@ -21,7 +21,14 @@ public final class CpuBackend implements Backend {
   /** Columns of one work unit in the per-step cell loops. */
   private static final int COL_BLOCK = 128;
 
+  /** Multiply-adds (m·n·k) above which a GEMM is split across the Java threads. */
+  private static final long GEMM_SPLIT_WORK = 12L << 20;
+
+  private static final java.util.logging.Logger LOG =
+      java.util.logging.Logger.getLogger(CpuBackend.class.getName());
+
   private final CpuParallel parallel;
+  private final boolean splitGemm;
   private final Set<CpuTensor> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -31,6 +38,25 @@ public final class CpuBackend implements Backend {
   public CpuBackend(int threads) {
     DnnlGemm.load();
     this.parallel = new CpuParallel(threads);
+    this.splitGemm = threads > 1 && ompThreads() == 1;
+    if (threads > 1 && !splitGemm) {
+      LOG.fine(
+          "rnn4j: OMP_NUM_THREADS is not 1, so oneDNN threads each GEMM itself; for small"
+              + " recurrent GEMMs rnn4j's own split is faster: start the JVM with OMP_NUM_THREADS=1");
+    }
+  }
+
+  /** oneDNN's OpenMP thread count as the environment sets it (0 when unset or unreadable). */
+  static int ompThreads() {
+    String v = System.getenv("OMP_NUM_THREADS");
+    if (v == null) {
+      return 0;
+    }
+    try {
+      return Integer.parseInt(v.split(",")[0].trim());
+    } catch (NumberFormatException e) {
+      return 0;
+    }
   }
 
   /** A backend using every available processor. */
@@ -211,23 +237,78 @@ public final class CpuBackend implements Backend {
       scaleMat(c, beta);
       return;
     }
-    DnnlGemm.sgemm(
-        ta,
-        tb,
-        m,
-        n,
-        k,
-        alpha,
-        cpu(a.tensor()).pointer(),
-        a.offset(),
-        a.ld(),
-        cpu(b.tensor()).pointer(),
-        b.offset(),
-        b.ld(),
-        beta,
-        cpu(c.tensor()).pointer(),
-        c.offset(),
-        c.ld());
+    var pa = cpu(a.tensor()).pointer();
+    var pb = cpu(b.tensor()).pointer();
+    var pc = cpu(c.tensor()).pointer();
+    long work = (long) m * n * k;
+    int parts = splitGemm ? (int) Math.min(parallel.threads(), work / GEMM_SPLIT_WORK) : 1;
+    if (parts <= 1) {
+      DnnlGemm.sgemm(
+          ta,
+          tb,
+          m,
+          n,
+          k,
+          alpha,
+          pa,
+          a.offset(),
+          a.ld(),
+          pb,
+          b.offset(),
+          b.ld(),
+          beta,
+          pc,
+          c.offset(),
+          c.ld());
+      return;
+    }
+    // oneDNN runs single-threaded (OMP_NUM_THREADS=1): split C into row or column blocks, one
+    // sgemm per Java thread. Each element keeps its summation order, so results do not change.
+    if (m >= n) {
+      parallel.forChunks(
+          m,
+          Math.min(parts, m),
+          (lo, hi) ->
+              DnnlGemm.sgemm(
+                  ta,
+                  tb,
+                  hi - lo,
+                  n,
+                  k,
+                  alpha,
+                  pa,
+                  a.offset() + (ta ? lo : (long) lo * a.ld()),
+                  a.ld(),
+                  pb,
+                  b.offset(),
+                  b.ld(),
+                  beta,
+                  pc,
+                  c.offset() + (long) lo * c.ld(),
+                  c.ld()));
+    } else {
+      parallel.forChunks(
+          n,
+          Math.min(parts, n),
+          (lo, hi) ->
+              DnnlGemm.sgemm(
+                  ta,
+                  tb,
+                  m,
+                  hi - lo,
+                  k,
+                  alpha,
+                  pa,
+                  a.offset(),
+                  a.ld(),
+                  pb,
+                  b.offset() + (tb ? (long) lo * b.ld() : lo),
+                  b.ld(),
+                  beta,
+                  pc,
+                  c.offset() + lo,
+                  c.ld()));
+    }
   }
 
   private void scaleMat(Mat c, float beta) {

@@ -1,7 +1,7 @@
 package dev.rnn4j.backend.cpu;
 
 import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.RecursiveAction;
+import java.util.concurrent.ForkJoinTask;
 
 /**
  * Splits loops across a fixed pool of Java threads. Work below a size threshold runs on the calling
@@ -19,14 +19,14 @@ final class CpuParallel implements AutoCloseable {
   static final int MIN_PARALLEL_WORK = 16_384;
 
   private final int threads;
-  private final ForkJoinPool pool;
+  private final ForkJoinPool pool; // threads - 1 workers; the caller runs one chunk itself
 
   CpuParallel(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("thread count must be >= 1, got " + threads);
     }
     this.threads = threads;
-    this.pool = threads > 1 ? new ForkJoinPool(threads) : null;
+    this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
   }
 
   int threads() {
@@ -42,38 +42,38 @@ final class CpuParallel implements AutoCloseable {
       return;
     }
     int chunks = (int) Math.min(threads, Math.max(1, (long) n * costPerItem / MIN_PARALLEL_WORK));
-    chunks = Math.min(chunks, n);
+    forChunks(n, Math.min(chunks, n), body);
+  }
+
+  /** Runs body over [0, n) in exactly {@code chunks} contiguous chunks (the caller runs one). */
+  void forChunks(int n, int chunks, RangeBody body) {
     if (chunks <= 1 || pool == null) {
       body.run(0, n);
       return;
     }
-    pool.invoke(new Chunk(body, n, chunks, 0, chunks));
-  }
-
-  private static final class Chunk extends RecursiveAction {
-    private static final long serialVersionUID = 1L;
-    private final transient RangeBody body;
-    private final int n;
-    private final int chunks;
-    private final int lo;
-    private final int hi;
-
-    Chunk(RangeBody body, int n, int chunks, int lo, int hi) {
-      this.body = body;
-      this.n = n;
-      this.chunks = chunks;
-      this.lo = lo;
-      this.hi = hi;
+    ForkJoinTask<?>[] others = new ForkJoinTask<?>[chunks - 1];
+    for (int c = 1; c < chunks; c++) {
+      int from = (int) ((long) n * c / chunks);
+      int to = (int) ((long) n * (c + 1) / chunks);
+      others[c - 1] = pool.submit(() -> body.run(from, to));
     }
-
-    @Override
-    protected void compute() {
-      if (hi - lo == 1) {
-        body.run((int) ((long) n * lo / chunks), (int) ((long) n * hi / chunks));
-        return;
+    RuntimeException failure = null;
+    try {
+      body.run(0, (int) ((long) n / chunks));
+    } catch (RuntimeException e) {
+      failure = e;
+    }
+    for (ForkJoinTask<?> t : others) {
+      try {
+        t.join();
+      } catch (RuntimeException e) {
+        if (failure == null) {
+          failure = e;
+        }
       }
-      int mid = (lo + hi) >>> 1;
-      invokeAll(new Chunk(body, n, chunks, lo, mid), new Chunk(body, n, chunks, mid, hi));
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 
