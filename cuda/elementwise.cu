@@ -44,6 +44,30 @@ RNN4J_EXPORT void copy2d_f32(const float* src, int sLd, float* dst, int dLd, int
   }
 }
 
+// dst[c, r] = src[r, c]: src a (rows, cols) view, dst a (cols, rows) view.  32x32 tiles through
+// shared memory (padded against bank conflicts); launch with blockDim (32, 8) and a 2-D grid of
+// tiles (x over column tiles, y over row tiles), grid-strided so any size works.
+RNN4J_EXPORT void transpose_f32(const float* src, int sLd, float* dst, int dLd, int rows,
+                                int cols) {
+  __shared__ float tile[32][33];
+  for (int r0 = blockIdx.y * 32; r0 < rows; r0 += gridDim.y * 32) {
+    for (int c0 = blockIdx.x * 32; c0 < cols; c0 += gridDim.x * 32) {
+      for (int i = threadIdx.y; i < 32; i += blockDim.y) {
+        const int r = r0 + i;
+        const int c = c0 + threadIdx.x;
+        if (r < rows && c < cols) tile[i][threadIdx.x] = src[(long long)r * sLd + c];
+      }
+      __syncthreads();
+      for (int i = threadIdx.y; i < 32; i += blockDim.y) {
+        const int c = c0 + i;
+        const int r = r0 + threadIdx.x;
+        if (r < rows && c < cols) dst[(long long)c * dLd + r] = tile[threadIdx.x][i];
+      }
+      __syncthreads();
+    }
+  }
+}
+
 // x[r, c] = value over a (rows, cols) view.
 RNN4J_EXPORT void fill2d_f32(float* x, int ld, int rows, int cols, float value) {
   GRID_STRIDE(k, (long long)rows * cols) {

@@ -53,6 +53,9 @@ public interface Backend extends AutoCloseable {
   /** dst[r, c] = src[r, c] for two views of equal size. */
   void copy(Mat src, Mat dst);
 
+  /** dst[c, r] = src[r, c]: dst is a (src.cols, src.rows) view; the two must not overlap. */
+  void transpose(Mat src, Mat dst);
+
   /** x[:] = value. */
   void fill(Tensor x, float value);
 

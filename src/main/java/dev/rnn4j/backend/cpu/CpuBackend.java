@@ -194,6 +194,50 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void transpose(Mat src, Mat dst) {
+    int rows = src.rows();
+    int cols = src.cols();
+    if (dst.rows() != cols || dst.cols() != rows) {
+      throw new IllegalArgumentException(
+          "transpose: "
+              + src
+              + " into "
+              + dst
+              + "; expected a "
+              + cols
+              + "x"
+              + rows
+              + " destination");
+    }
+    FloatBuffer s = f(src.tensor());
+    FloatBuffer d = f(dst.tensor());
+    // Blocks of up to 128 source rows go through heap arrays: bulk row reads, then one bulk write
+    // of a 128-float segment per destination row (direct-buffer element access is far slower).
+    int block = 128;
+    int blocks = (rows + block - 1) / block;
+    parallel.forRange(
+        blocks,
+        (long) block * cols,
+        (lo, hi) -> {
+          float[] in = new float[block * cols];
+          float[] seg = new float[block];
+          for (int bi = lo; bi < hi; bi++) {
+            int r0 = bi * block;
+            int n = Math.min(block, rows - r0);
+            for (int r = 0; r < n; r++) {
+              s.get((int) (src.offset() + (long) (r0 + r) * src.ld()), in, r * cols, cols);
+            }
+            for (int c = 0; c < cols; c++) {
+              for (int r = 0; r < n; r++) {
+                seg[r] = in[r * cols + c];
+              }
+              d.put((int) (dst.offset() + (long) c * dst.ld() + r0), seg, 0, n);
+            }
+          }
+        });
+  }
+
+  @Override
   public void fill(Tensor x, float value) {
     fill(Mat.of(x), value);
   }

@@ -282,6 +282,11 @@ public final class CudaBackend implements Backend {
   }
 
   @Override
+  public void transpose(Mat src, Mat dst) {
+    elementwise.transpose(src, dst);
+  }
+
+  @Override
   public void fill(Tensor x, float value) {
     if (x.numel() > 0) {
       device.fill32(Views.floats("fill", x), Float.floatToRawIntBits(value), x.numel());

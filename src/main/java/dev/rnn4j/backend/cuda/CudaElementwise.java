@@ -106,6 +106,38 @@ final class CudaElementwise {
             .i(src.cols()));
   }
 
+  /** dst = src^T: src (rows, cols), dst (cols, rows); 32x32 tiles, blocks of 32x8 threads. */
+  void transpose(Mat src, Mat dst) {
+    int rows = src.rows();
+    int cols = src.cols();
+    if (dst.rows() != cols || dst.cols() != rows) {
+      throw new IllegalArgumentException(
+          "transpose: "
+              + src
+              + " into "
+              + dst
+              + "; expected a "
+              + cols
+              + "x"
+              + rows
+              + " destination");
+    }
+    if (rows == 0 || cols == 0) {
+      return;
+    }
+    int gx = Math.min(65535, (cols + 31) / 32);
+    int gy = Math.min(65535, (rows + 31) / 32);
+    device.launch(
+        new LaunchConfig(Kernel.TRANSPOSE, gx, gy, 1, 32, 8, 1, 0),
+        new KernelArgs()
+            .ptr(Views.cuda(src.tensor()).address(src.offset()))
+            .i(src.ld())
+            .ptr(Views.cuda(dst.tensor()).address(dst.offset()))
+            .i(dst.ld())
+            .i(rows)
+            .i(cols));
+  }
+
   void fill(Mat x, float value) {
     long n = (long) x.rows() * x.cols();
     linear(

@@ -30,6 +30,7 @@ enum Kernel {
   TANH("elementwise", "tanh_f32", "lpp"),
   TANH_BACKWARD("elementwise", "tanh_backward_f32", "lpppf"),
   COPY2D("elementwise", "copy2d_f32", "pipiii"),
+  TRANSPOSE("elementwise", "transpose_f32", "pipiii"),
   FILL2D("elementwise", "fill2d_f32", "piiif"),
   ADD_ROW_VECTOR("elementwise", "add_row_vector_f32", "piiip"),
   SUM_ROWS("elementwise", "sum_rows_f32", "piiipf"),

@@ -317,6 +317,12 @@ class CudaKernelParityTest {
       be.sumRows(Mat.step(seq[i], 4), sums0[i], 0f);
     }
     same("copy into a view", dst, 0, 0);
+    Tensor[] tr = rand(66, 1f, 70, 40);
+    for (int i = 0; i < 2; i++) {
+      (i == 0 ? cpu : gpu)
+          .transpose(Mat.step(seq[i], 0).cols(3, 40), Mat.of(tr[i]).rows(0, 40).cols(0, 6));
+    }
+    same("transpose of a view", tr, 0, 0);
     same("fill/addRowVector on views", seq, 1e-7, 1e-6);
     same("sumRows (beta 1)", sums, 1e-6, 1e-6);
     same("sumRows (beta 0)", sums0, 1e-6, 1e-6);
