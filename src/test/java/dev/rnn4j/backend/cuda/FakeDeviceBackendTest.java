@@ -85,6 +85,9 @@ class FakeDeviceBackendTest {
       be.tanh(x, y);
       be.tanhBackward(x, y, y, 1f);
       be.copy(Mat.step(x, 1), Mat.of(state));
+      try (Tensor tr = be.zeros(Mat.step(x, 1).cols(), Mat.step(x, 1).rows())) {
+        be.transpose(Mat.step(x, 1), Mat.of(tr));
+      }
       be.fill(Mat.step(x, 2), 1f);
       be.addRowVector(Mat.of(gates), bias4);
       be.sumRows(Mat.of(gates), bias4, 1f);
