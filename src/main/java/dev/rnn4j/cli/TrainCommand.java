@@ -111,6 +111,12 @@ final class TrainCommand implements Callable<Integer> {
       description = "dev pairs decoded for the WER each epoch")
   int devMetricLimit;
 
+  @Option(
+      names = "--time-limit",
+      defaultValue = "0",
+      description = "stop after the epoch at which another would pass this many minutes (0: none)")
+  double timeLimitMinutes;
+
   @Option(names = "--seed", defaultValue = "1")
   long seed;
 
@@ -198,7 +204,8 @@ final class TrainCommand implements Callable<Integer> {
               batchSize,
               devMetricLimit,
               out,
-              resume),
+              resume,
+              timeLimitMinutes * 60),
           trainC,
           devC,
           srcVocab,

@@ -97,7 +97,8 @@ final class TrainRun {
       int batchSize,
       int devMetricLimit,
       Path out,
-      Path resume) {}
+      Path resume,
+      double maxSeconds) {}
 
   /** Trains; writes out/best, out/last and out/loss.svg. Returns the best dev WER. */
   static double run(
@@ -171,6 +172,7 @@ final class TrainRun {
                   new ModelDirectory.TrainingState(o, st, finalSeed));
       Trainer.Result r =
           new Trainer(s.options(), log)
+              .withTimeLimit(s.maxSeconds())
               .fit(model, opt, state, data(batcher), devBatches, wer, ckpt, s.out());
       log.printf(
           Locale.ROOT,

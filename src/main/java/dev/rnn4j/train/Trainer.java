@@ -59,10 +59,23 @@ public final class Trainer {
 
   private final TrainOptions opts;
   private final PrintStream log;
+  private double maxSeconds;
 
   public Trainer(TrainOptions opts, PrintStream log) {
     this.opts = opts;
     this.log = log;
+  }
+
+  /**
+   * Stops after the epoch at which another epoch of the average length so far would pass this many
+   * seconds of training (0 = no limit).
+   */
+  public Trainer withTimeLimit(double seconds) {
+    if (!(seconds >= 0)) {
+      throw new IllegalArgumentException("time limit must be >= 0 seconds, got " + seconds);
+    }
+    this.maxSeconds = seconds;
+    return this;
   }
 
   /**
@@ -83,6 +96,7 @@ public final class Trainer {
       state.lr = opts.lr();
     }
     List<Parameter> params = model.parameters();
+    int firstEpoch = state.epoch;
     long t0 = System.nanoTime();
     double seconds = 0;
     for (; state.epoch <= opts.epochs(); state.epoch++, state.batchInEpoch = 0) {
@@ -168,6 +182,8 @@ public final class Trainer {
         }
       }
       boolean stop = opts.earlyStopPatience() > 0 && state.badEpochs >= opts.earlyStopPatience();
+      double epochSeconds = seconds / Math.max(1, state.epoch - firstEpoch + 1);
+      boolean outOfTime = maxSeconds > 0 && seconds + epochSeconds > maxSeconds;
       int finishedEpoch = state.epoch;
       state.epoch++;
       state.batchInEpoch = 0;
@@ -185,8 +201,16 @@ public final class Trainer {
         throw new UncheckedIOException("could not save the checkpoint: " + e.getMessage(), e);
       }
       state.epoch--;
-      if (stop) {
-        log.printf("early stopping: no improvement for %d epochs%n", state.badEpochs);
+      if (stop || outOfTime) {
+        if (stop) {
+          log.printf("early stopping: no improvement for %d epochs%n", state.badEpochs);
+        } else {
+          log.printf(
+              Locale.ROOT,
+              "time limit: another epoch (about %.0f s) would pass %.0f s%n",
+              epochSeconds,
+              maxSeconds);
+        }
         return new Result(finishedEpoch, state.best, state.updates, state.skippedSteps, seconds);
       }
     }
