@@ -2,7 +2,7 @@
 # Benchmarks rnn4j against libtorch 2.7.1 (through DJL) and PyTorch 1.13 on the workloads of
 # BENCH_SPEC.md and prints a Markdown ratio table.
 #
-# Usage: scripts/compare.sh [WORKLOAD ...]        (default: K1 K2 K3 K4 G1)
+# Usage: scripts/compare.sh [WORKLOAD ...]        (default: K1 K2 K3 K4 G1 S1)
 #   e.g. scripts/compare.sh K1 G1
 # Environment:
 #   WORKLOADS="K1 K2"   same as the arguments (arguments win)
@@ -20,7 +20,7 @@ ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 JAR="$ROOT/benchmarks/target/benchmarks.jar"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/benchmarks/target/results}"
-ALL="K1 K2 K3 K4 G1"
+ALL="K1 K2 K3 K4 G1 S1"
 
 die() {
   echo "compare.sh: $*" >&2
@@ -59,35 +59,50 @@ TORCH_JSONL="$RESULTS_DIR/pytorch.jsonl"
 TABLE="$RESULTS_DIR/table.md"
 rm -f "$JMH_JSON" "$TORCH_JSONL" "$TABLE"
 
-# Both oneDNN (rnn4j) and libtorch read their OpenMP thread count once, from the environment.
-export OMP_NUM_THREADS=2
-CSV="$(echo $SELECTED | tr ' ' ',')"
-BENCHES='dev\.rnn4j\.bench\.(Rnn4jBench|DjlBench)\.run'
-[[ "${SKIP_DJL:-0}" == 1 ]] && BENCHES='dev\.rnn4j\.bench\.Rnn4jBench\.run'
+# rnn4j runs oneDNN single-threaded and splits GEMMs over its own 2 threads (OMP_NUM_THREADS=1);
+# libtorch uses 2 OpenMP threads. Each reads the variable once at start, so they run as two JMH runs.
+KS="$(for w in $SELECTED; do [[ $w != S1 ]] && echo -n "$w "; done)"
+CSV="$(echo $KS | tr ' ' ',')"
 TIMES=()
 [[ "${QUICK:-0}" == 1 ]] && TIMES=(-wi 3 -i 10 -w 200ms -r 200ms)
 
 load() { cut -d' ' -f1-3 /proc/loadavg; }
 echo "== $(date -u +%FT%TZ) rnn4j $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo '?')," \
   "$(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs), load $(load)" >&2
-if [[ "${SKIP_DJL:-0}" != 1 && "${SKIP_CHECK:-0}" != 1 ]]; then
+if [[ -n "$KS" && "${SKIP_DJL:-0}" != 1 && "${SKIP_CHECK:-0}" != 1 ]]; then
   echo "== cross-check: rnn4j and libtorch compute the same outputs and gradients" >&2
   java -Dai.djl.offline=true -Dai.djl.pytorch.graph_optimizer=false -Dorg.slf4j.simpleLogger.defaultLogLevel=warn \
     -cp "$JAR" dev.rnn4j.bench.CrossCheck >"$RESULTS_DIR/crosscheck.log" 2>&1 ||
     die "cross-check failed, the benchmarks would not time the same math; see $RESULTS_DIR/crosscheck.log"
   tail -n 1 "$RESULTS_DIR/crosscheck.log" >&2
 fi
-echo "== JMH: $SELECTED (OMP_NUM_THREADS=$OMP_NUM_THREADS) -> $JMH_JSON" >&2
-# shellcheck disable=SC2086
-java -jar "$JAR" "$BENCHES" -p workload="$CSV" "${TIMES[@]}" -rf json -rff "$JMH_JSON" \
-  ${JMH_ARGS:-} >"$RESULTS_DIR/jmh.log" 2>&1 ||
-  die "JMH failed; see $RESULTS_DIR/jmh.log (last lines: $(tail -n 5 "$RESULTS_DIR/jmh.log"))"
-grep -oE '(rnn4j|libtorch) (K[1-4]|G1): .*|WARNING.*' "$RESULTS_DIR/jmh.log" >&2 || true
-
-if [[ "${SKIP_PYTORCH:-0}" != 1 ]]; then
-  echo "== PyTorch: $SELECTED -> $TORCH_JSONL" >&2
+jmh() { # jmh OMP_THREADS REGEX OUT.json [args...]
+  local omp=$1 regex=$2 out=$3
+  shift 3
+  echo "== JMH $regex (OMP_NUM_THREADS=$omp) -> $out" >&2
   # shellcheck disable=SC2086
-  "$PYTHON" "$ROOT/scripts/bench_pytorch.py" $SELECTED >"$TORCH_JSONL" 2>"$RESULTS_DIR/pytorch.log" ||
+  OMP_NUM_THREADS=$omp java -jar "$JAR" "$regex" "$@" "${TIMES[@]}" -rf json -rff "$out" \
+    ${JMH_ARGS:-} >>"$RESULTS_DIR/jmh.log" 2>&1 ||
+    die "JMH failed; see $RESULTS_DIR/jmh.log (last lines: $(tail -n 5 "$RESULTS_DIR/jmh.log"))"
+}
+: >"$RESULTS_DIR/jmh.log"
+PARTS=()
+if [[ -n "$KS" ]]; then
+  jmh 1 'dev\.rnn4j\.bench\.Rnn4jBench\.run' "$RESULTS_DIR/jmh-rnn4j.json" -p workload="$CSV"
+  PARTS+=("$RESULTS_DIR/jmh-rnn4j.json")
+  if [[ "${SKIP_DJL:-0}" != 1 ]]; then
+    jmh 2 'dev\.rnn4j\.bench\.DjlBench\.run' "$RESULTS_DIR/jmh-djl.json" -p workload="$CSV"
+    PARTS+=("$RESULTS_DIR/jmh-djl.json")
+  fi
+  grep -oE '(rnn4j|libtorch) (K[1-4]|G1): .*|WARNING.*' "$RESULTS_DIR/jmh.log" >&2 || true
+  python3 -c 'import json, sys; print(json.dumps([r for f in sys.argv[1:] for r in json.load(open(f))]))' \
+    "${PARTS[@]}" >"$JMH_JSON"
+fi
+
+if [[ -n "$KS" && "${SKIP_PYTORCH:-0}" != 1 ]]; then
+  echo "== PyTorch: $KS -> $TORCH_JSONL" >&2
+  # shellcheck disable=SC2086
+  "$PYTHON" "$ROOT/scripts/bench_pytorch.py" $KS >"$TORCH_JSONL" 2>"$RESULTS_DIR/pytorch.log" ||
     die "bench_pytorch.py failed; see $RESULTS_DIR/pytorch.log"
   cat "$RESULTS_DIR/pytorch.log" >&2
   grep -qi openblas "$RESULTS_DIR/pytorch.log" ||
@@ -95,5 +110,25 @@ if [[ "${SKIP_PYTORCH:-0}" != 1 ]]; then
 fi
 
 echo "== load after: $(load) (2 shared cores: expect noise)" >&2
-java -cp "$JAR" dev.rnn4j.bench.Report "$JMH_JSON" "$TORCH_JSONL" | tee "$TABLE"
-echo "== table saved to $TABLE" >&2
+if [[ -n "$KS" ]]; then
+  java -cp "$JAR" dev.rnn4j.bench.Report "$JMH_JSON" "$TORCH_JSONL" | tee "$TABLE"
+  echo "== table saved to $TABLE" >&2
+fi
+
+if [[ " $SELECTED " == *" S1 "* ]]; then
+  jmh 1 'dev\.rnn4j\.bench\.Seq2SeqBench\.step' "$RESULTS_DIR/jmh-s1.json"
+  S1_MS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["primaryMetric"]["score"])' "$RESULTS_DIR/jmh-s1.json")
+  S1_TORCH=""
+  if [[ "${SKIP_PYTORCH:-0}" != 1 ]]; then
+    S1_TORCH=$("$PYTHON" "$ROOT/scripts/bench_s1_pytorch.py" 2>>"$RESULTS_DIR/pytorch.log")
+  fi
+  python3 - "$S1_MS" "$S1_TORCH" <<'PY' | tee -a "$TABLE"
+import json, sys
+ms = float(sys.argv[1]); tok = 64 * 30 * 1000 / ms
+line = f"| S1 seq2seq training step (B=64, 30/30, V=8000, H=512) | {ms:.1f} ms | {tok:,.0f} target tok/s |"
+if sys.argv[2]:
+    t = json.loads(sys.argv[2])
+    line += f" PyTorch 1.13: {t['median_ms']:.1f} ms, {t['tokens_per_s']:,.0f} tok/s | {tok / t['tokens_per_s']:.2f}x |"
+print(line)
+PY
+fi
