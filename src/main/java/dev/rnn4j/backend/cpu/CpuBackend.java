@@ -29,6 +29,8 @@ public final class CpuBackend implements Backend {
 
   private final CpuParallel parallel;
   private final boolean splitGemm;
+  private final CpuMemoryPool pool =
+      new CpuMemoryPool(Long.getLong("rnn4j.cpu.cacheBytes", 1L << 30));
   private final Set<CpuTensor> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -81,6 +83,10 @@ public final class CpuBackend implements Backend {
 
   void released(CpuTensor t) {
     live.remove(t);
+  }
+
+  CpuMemoryPool pool() {
+    return pool;
   }
 
   // ---------------------------------------------------------------- memory
@@ -1217,6 +1223,7 @@ public final class CpuBackend implements Backend {
     for (CpuTensor t : new ArrayList<>(live)) {
       t.close();
     }
+    pool.close();
     parallel.close();
   }
 

@@ -19,6 +19,7 @@ final class CpuTensor implements Tensor {
   private final Shape shape;
   private final DType dtype;
   private Pointer memory;
+  private FloatPointer block; // the pooled allocation behind memory
   private FloatBuffer floats;
   private IntBuffer ints;
 
@@ -37,22 +38,16 @@ final class CpuTensor implements Tensor {
     this.shape = shape;
     this.dtype = dtype;
     long n = Math.max(1, shape.numel());
+    FloatPointer p = backend.pool().take(n);
+    Pointer.memset(p, 0, 4 * n);
+    block = p;
     if (dtype == DType.FLOAT32) {
-      FloatPointer p = new FloatPointer(n);
-      if (p.isNull()) {
-        throw new OutOfMemoryError("could not allocate " + 4 * n + " bytes for tensor " + shape);
-      }
-      Pointer.memset(p, 0, 4 * n);
       memory = p;
       floats = p.asBuffer();
     } else {
-      IntPointer p = new IntPointer(n);
-      if (p.isNull()) {
-        throw new OutOfMemoryError("could not allocate " + 4 * n + " bytes for tensor " + shape);
-      }
-      Pointer.memset(p, 0, 4 * n);
-      memory = p;
-      ints = p.asBuffer();
+      IntPointer ip = new IntPointer(p);
+      memory = ip;
+      ints = ip.asBuffer();
     }
   }
 
@@ -101,17 +96,17 @@ final class CpuTensor implements Tensor {
   /** The native memory, for sgemm. */
   FloatPointer pointer() {
     floats();
-    return (FloatPointer) memory;
+    return block;
   }
 
   @Override
   public void close() {
-    Pointer m = memory;
-    if (m != null) {
+    if (memory != null) {
       memory = null;
       floats = null;
       ints = null;
-      m.close();
+      backend.pool().give(block);
+      block = null;
       backend.released(this);
     }
   }
