@@ -79,16 +79,21 @@ final class RecurrentDirection {
       Mat projAll = Mat.of(proj);
       be.gemm(Mat.of(x).rows(0, batch * steps), false, Mat.of(wIh.value()), true, projAll, 1f, 0f);
       be.addRowVector(projAll, bIh.value());
-      // W_hh^T (H, G·H), transposed once per forward: the per-step GEMM h·W_hh^T then runs as a
-      // plain NN product, 1.25-1.45x faster in oneDNN than NT at these shapes (measured here).
-      Tensor whhT = tmp.add(be.zeros(hidden, g));
-      be.transpose(Mat.of(wHh.value()), Mat.of(whhT));
-      Mat whh = Mat.of(whhT);
+      // The per-step GEMM h·W_hh^T: with several steps, transpose W_hh once (H, G·H) and run a
+      // plain NN product, 1.25-1.45x faster in oneDNN than NT at these shapes (measured here);
+      // a short run (e.g. one decoding step) does not repay the transpose.
+      boolean nn = steps >= 4;
+      Mat whh = Mat.of(wHh.value());
+      if (nn) {
+        Tensor whhT = tmp.add(be.zeros(hidden, g));
+        be.transpose(whh, Mat.of(whhT));
+        whh = Mat.of(whhT);
+      }
       switch (type) {
         case RNN_TANH, RNN_RELU -> {
           for (int t = 0; t < steps; t++) {
             Mat pre = Mat.step(proj, t);
-            be.gemm(t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1), false, whh, false, pre, 1f, 1f);
+            be.gemm(t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1), false, whh, !nn, pre, 1f, 1f);
             be.rnnCellForward(type.activation(), pre, bHh.value(), Mat.step(y, t), lengths, t);
           }
         }
@@ -107,7 +112,7 @@ final class RecurrentDirection {
           Mat cPrev = Mat.of(c0t);
           for (int t = 0; t < steps; t++) {
             Mat gates = Mat.step(proj, t);
-            be.gemm(t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1), false, whh, false, gates, 1f, 1f);
+            be.gemm(t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1), false, whh, !nn, gates, 1f, 1f);
             Mat c = training ? Mat.step(cells, t) : Mat.of(pingPong[t & 1]);
             be.lstmCellForward(gates, bHh.value(), cPrev, c, Mat.step(y, t), lengths, t);
             cPrev = c;
@@ -123,7 +128,7 @@ final class RecurrentDirection {
           Tensor saved = keep.add(be.zeros(batch, steps, 4 * hidden));
           for (int t = 0; t < steps; t++) {
             Mat hPrev = t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1);
-            be.gemm(hPrev, false, whh, false, Mat.of(hGates), 1f, 0f);
+            be.gemm(hPrev, false, whh, !nn, Mat.of(hGates), 1f, 0f);
             be.gruCellForward(
                 Mat.step(proj, t),
                 Mat.of(hGates),
