@@ -37,7 +37,11 @@ public final class Main implements Callable<Integer> {
               || ex instanceof java.io.IOException
               || ex instanceof java.io.UncheckedIOException
               || ex instanceof dev.rnn4j.backend.BackendUnavailableException) {
-            line.getErr().println("rnn4j: error: " + ex.getMessage());
+            String msg =
+                ex instanceof java.nio.file.NoSuchFileException
+                    ? "no such file or directory: " + ex.getMessage()
+                    : ex.getMessage();
+            line.getErr().println("rnn4j: error: " + msg);
             return 2;
           }
           throw ex;

@@ -96,7 +96,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--plateau-factor", defaultValue = "0.5")
   float plateauFactor;
 
-  @Option(names = "--plateau-patience", defaultValue = "0")
+  @Option(names = "--plateau-patience", defaultValue = "1")
   int plateauPatience;
 
   @Option(names = "--accumulate", defaultValue = "1", description = "batches per update")

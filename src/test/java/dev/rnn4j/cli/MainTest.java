@@ -1,0 +1,151 @@
+package dev.rnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The command line end to end: train on a tiny corpus, translate and evaluate with the saved model,
+ * and bad options or files give a message naming them and a non-zero exit code.
+ */
+class MainTest {
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(String... args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args);
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  @Test
+  void trainTranslateAndEvaluate(@TempDir Path tmp) throws Exception {
+    StringBuilder tsv = new StringBuilder();
+    String[] words = {"a b", "b c", "c a", "a a", "b b", "c c", "a b c", "c b a"};
+    for (int rep = 0; rep < 8; rep++) {
+      for (String w : words) {
+        tsv.append(w).append('\t').append(w.toUpperCase(java.util.Locale.ROOT)).append('\n');
+      }
+    }
+    tsv.append("no tab here\n").append("\tempty source\n");
+    Path train = Files.writeString(tmp.resolve("train.tsv"), tsv.toString());
+    Path dev =
+        Files.writeString(
+            tmp.resolve("dev.tsv"), "a b\tA B\nc a\tC A\na b c\tA B C\nc b a\tC B A\n");
+    Path out = tmp.resolve("run");
+    Run r =
+        run(
+            "train",
+            "--train",
+            train.toString(),
+            "--dev",
+            dev.toString(),
+            "--out",
+            out.toString(),
+            "--embed",
+            "16",
+            "--encoder-hidden",
+            "16",
+            "--encoder-layers",
+            "1",
+            "--decoder-hidden",
+            "32",
+            "--decoder-layers",
+            "1",
+            "--epochs",
+            "25",
+            "--lr",
+            "0.01",
+            "--batch-size",
+            "16",
+            "--dropout",
+            "0",
+            "--patience",
+            "0",
+            "--backend",
+            "cpu");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(
+        r.err().contains("line 65") && r.err().contains("line 66"),
+        "malformed lines are reported by number: " + r.err());
+    assertTrue(Files.exists(out.resolve("best/model.safetensors")));
+    assertTrue(Files.exists(out.resolve("loss.svg")));
+    Path input = Files.writeString(tmp.resolve("in.txt"), "a b c\nc b a\n");
+    Path svg = tmp.resolve("att.svg");
+    Run t =
+        run(
+            "translate",
+            "--model",
+            out.resolve("best").toString(),
+            "--input",
+            input.toString(),
+            "--beam",
+            "3",
+            "--attention-map",
+            svg.toString(),
+            "--backend",
+            "cpu");
+    assertEquals(0, t.code(), t.err());
+    assertEquals("A B C\nC B A\n", t.out());
+    assertTrue(Files.readString(svg).startsWith("<svg"));
+    Run e =
+        run(
+            "eval",
+            "--model",
+            out.resolve("best").toString(),
+            "--test",
+            dev.toString(),
+            "--backend",
+            "cpu");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("WER 0.00%"), e.out());
+  }
+
+  @Test
+  void badInputNamesTheProblemAndFails(@TempDir Path tmp) throws Exception {
+    Run r = run("train", "--train", "nope.tsv", "--dev", "nope.tsv", "--out", tmp.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("nope.tsv: no such readable file"), r.err());
+    Path in = Files.writeString(tmp.resolve("in.txt"), "a\n");
+    r = run("translate", "--model", tmp.resolve("missing").toString(), "--input", in.toString());
+    assertTrue(r.code() != 0, "missing model fails");
+    assertTrue(r.err().contains("missing"), r.err());
+    r = run("translate", "--model", tmp.toString(), "--bogus");
+    assertTrue(r.code() != 0);
+    assertTrue(r.err().contains("--bogus"), r.err());
+    Path f = Files.writeString(tmp.resolve("t.tsv"), "a\tb\n");
+    r =
+        run(
+            "train",
+            "--train",
+            f.toString(),
+            "--dev",
+            f.toString(),
+            "--out",
+            tmp.toString(),
+            "--cell",
+            "transformer");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--cell: unknown cell 'transformer'"), r.err());
+    r = run("lstm-demo", "--steps", "0");
+    assertTrue(r.code() != 0);
+    assertTrue(r.err().contains("--steps must be >= 1"), r.err());
+  }
+}
