@@ -61,7 +61,7 @@ rm -f "$JMH_JSON" "$TORCH_JSONL" "$TABLE"
 
 # rnn4j runs oneDNN single-threaded and splits GEMMs over its own 2 threads (OMP_NUM_THREADS=1);
 # libtorch uses 2 OpenMP threads. Each reads the variable once at start, so they run as two JMH runs.
-KS="$(for w in $SELECTED; do [[ $w != S1 ]] && echo -n "$w "; done)"
+KS="$(for w in $SELECTED; do if [[ $w != S1 ]]; then echo -n "$w "; fi; done)"
 CSV="$(echo $KS | tr ' ' ',')"
 TIMES=()
 [[ "${QUICK:-0}" == 1 ]] && TIMES=(-wi 3 -i 10 -w 200ms -r 200ms)
