@@ -93,6 +93,14 @@ final class CpuTensor implements Tensor {
     return ints;
   }
 
+  /** The whole allocation (either element type), for memset. */
+  FloatPointer block() {
+    if (memory == null) {
+      throw new IllegalStateException("tensor " + shape + " is closed");
+    }
+    return block;
+  }
+
   /** The native memory, for sgemm. */
   FloatPointer pointer() {
     floats();
