@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         "Learn grapheme-to-phoneme conversion from the CMUdict sample that ships with"
             + " rnn4j (4,000 words), then spell some words out and score the held-out 400.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--epochs", defaultValue = "12")
+  @Option(names = "--epochs", defaultValue = "20")
   int epochs;
 
   @Option(names = "--out", defaultValue = "target/demo-run", description = "run directory")
@@ -76,10 +76,10 @@ final class DemoCommand implements Callable<Integer> {
             256,
             1,
             AttentionType.GENERAL,
-            0.1f,
+            0.3f,
             false);
     TrainOptions opts =
-        new TrainOptions(epochs, 3e-3f, "adam", 0f, 0f, 5.0, 0f, "constant", 0.5f, 0, 1, 0, 1);
+        new TrainOptions(epochs, 3e-3f, "adam", 0f, 0f, 5.0, 0f, "constant", 0.5f, 1, 1, 0, 1);
     System.out.println(
         "rnn4j demo: grapheme-to-phoneme conversion (CMUdict sample, letters ->"
             + " ARPAbet phonemes)");
