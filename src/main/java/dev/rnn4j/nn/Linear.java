@@ -33,19 +33,11 @@ public final class Linear implements Module {
     SplittableRandom r = new SplittableRandom(seed);
     float bound = (float) (1 / Math.sqrt(in));
     this.weight =
-        new Parameter(prefix + "weight", backend.upload(uniform(r, out * in, bound), out, in));
+        new Parameter(prefix + "weight", backend.upload(Init.uniform(r, out * in, bound), out, in));
     this.bias =
         withBias
-            ? new Parameter(prefix + "bias", backend.upload(uniform(r, out, bound), out))
+            ? new Parameter(prefix + "bias", backend.upload(Init.uniform(r, out, bound), out))
             : null;
-  }
-
-  static float[] uniform(SplittableRandom r, int n, float bound) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
-    }
-    return v;
   }
 
   public int inFeatures() {

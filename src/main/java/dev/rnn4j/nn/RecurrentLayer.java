@@ -84,10 +84,7 @@ public class RecurrentLayer implements Module {
 
   private Parameter param(
       List<Parameter> params, String name, SplittableRandom rng, float bound, int... dims) {
-    float[] v = new float[Math.toIntExact(Shape.of(dims).numel())];
-    for (int k = 0; k < v.length; k++) {
-      v[k] = (float) (rng.nextDouble() * 2 - 1) * bound;
-    }
+    float[] v = Init.uniform(rng, Math.toIntExact(Shape.of(dims).numel()), bound);
     Parameter p = new Parameter(name, backend.upload(v, dims));
     params.add(p);
     return p;

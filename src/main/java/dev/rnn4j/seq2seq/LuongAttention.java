@@ -1,6 +1,7 @@
 package dev.rnn4j.seq2seq;
 
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.nn.Init;
 import dev.rnn4j.nn.Module;
 import dev.rnn4j.nn.Parameter;
 import dev.rnn4j.tensor.Mat;
@@ -46,12 +47,7 @@ final class LuongAttention implements Module {
   }
 
   private Tensor init(SplittableRandom rng, int out, int in) {
-    float[] v = new float[out * in];
-    float bound = (float) (1 / Math.sqrt(in));
-    for (int i = 0; i < v.length; i++) {
-      v[i] = (float) ((rng.nextDouble() * 2 - 1) * bound);
-    }
-    return be.upload(v, out, in);
+    return be.upload(Init.uniform(rng, out * in, (float) (1 / Math.sqrt(in))), out, in);
   }
 
   @Override

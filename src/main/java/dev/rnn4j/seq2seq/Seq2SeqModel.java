@@ -2,6 +2,7 @@ package dev.rnn4j.seq2seq;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.nn.Embedding;
+import dev.rnn4j.nn.Init;
 import dev.rnn4j.nn.Linear;
 import dev.rnn4j.nn.Module;
 import dev.rnn4j.nn.Parameter;
@@ -127,12 +128,13 @@ public final class Seq2SeqModel implements Module {
               : new Parameter(
                   "generator.weight",
                   be.upload(
-                      uniform(rng, cfg.tgtVocab() * cfg.decoderHidden(), bound),
+                      Init.uniform(rng, cfg.tgtVocab() * cfg.decoderHidden(), bound),
                       cfg.tgtVocab(),
                       cfg.decoderHidden()));
       genBias =
           new Parameter(
-              "generator.bias", be.upload(uniform(rng, cfg.tgtVocab(), bound), cfg.tgtVocab()));
+              "generator.bias",
+              be.upload(Init.uniform(rng, cfg.tgtVocab(), bound), cfg.tgtVocab()));
     } catch (RuntimeException e) {
       parts.forEach(Module::close);
       throw e;
@@ -151,14 +153,6 @@ public final class Seq2SeqModel implements Module {
   private static <M extends Module> M add(List<Module> parts, M m) {
     parts.add(m);
     return m;
-  }
-
-  private static float[] uniform(SplittableRandom r, int n, float bound) {
-    float[] v = new float[n];
-    for (int i = 0; i < n; i++) {
-      v[i] = (float) ((r.nextDouble() * 2 - 1) * bound);
-    }
-    return v;
   }
 
   public Seq2SeqConfig config() {

@@ -99,7 +99,7 @@ public final class Trainer {
     int firstEpoch = state.epoch;
     long t0 = System.nanoTime();
     double seconds = 0;
-    for (; state.epoch <= opts.epochs(); state.epoch++, state.batchInEpoch = 0) {
+    while (state.epoch <= opts.epochs()) {
       int total = train.batches(state.epoch);
       Iterator<Seq2SeqBatch> it = train.epoch(state.epoch);
       for (int i = 0; i < state.batchInEpoch && it.hasNext(); i++) {
@@ -185,6 +185,7 @@ public final class Trainer {
       double epochSeconds = seconds / Math.max(1, state.epoch - firstEpoch + 1);
       boolean outOfTime = maxSeconds > 0 && seconds + epochSeconds > maxSeconds;
       int finishedEpoch = state.epoch;
+      // The saved state points at the next epoch, so a resumed run starts there.
       state.epoch++;
       state.batchInEpoch = 0;
       try {
@@ -200,7 +201,6 @@ public final class Trainer {
       } catch (IOException e) {
         throw new UncheckedIOException("could not save the checkpoint: " + e.getMessage(), e);
       }
-      state.epoch--;
       if (stop || outOfTime) {
         if (stop) {
           log.printf("early stopping: no improvement for %d epochs%n", state.badEpochs);
