@@ -2,6 +2,7 @@ package dev.rnn4j.backend.cpu;
 
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.GemmShape;
 import dev.rnn4j.tensor.DType;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Shape;
@@ -267,26 +268,10 @@ public final class CpuBackend implements Backend {
 
   @Override
   public void gemm(Mat a, boolean ta, Mat b, boolean tb, Mat c, float alpha, float beta) {
-    int m = ta ? a.cols() : a.rows();
-    int k = ta ? a.rows() : a.cols();
-    int kb = tb ? b.cols() : b.rows();
-    int n = tb ? b.rows() : b.cols();
-    if (k != kb || c.rows() != m || c.cols() != n) {
-      throw new IllegalArgumentException(
-          "gemm: op(A) is "
-              + m
-              + "x"
-              + k
-              + ", op(B) is "
-              + kb
-              + "x"
-              + n
-              + ", C is "
-              + c.rows()
-              + "x"
-              + c.cols()
-              + "; expected (M,K)·(K,N) -> (M,N)");
-    }
+    GemmShape shape = GemmShape.of(a, ta, b, tb, c);
+    int m = shape.m();
+    int n = shape.n();
+    int k = shape.k();
     if (k == 0) {
       scaleMat(c, beta);
       return;

@@ -3,6 +3,7 @@ package dev.rnn4j.backend.cuda;
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.BackendUnavailableException;
+import dev.rnn4j.backend.GemmShape;
 import dev.rnn4j.tensor.DType;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Shape;
@@ -301,27 +302,8 @@ public final class CudaBackend implements Backend {
   // ---------------------------------------------------------------- GEMM
 
   private static int[] gemmDims(Mat a, boolean ta, Mat b, boolean tb, Mat c) {
-    int m = ta ? a.cols() : a.rows();
-    int k = ta ? a.rows() : a.cols();
-    int kb = tb ? b.cols() : b.rows();
-    int n = tb ? b.rows() : b.cols();
-    if (k != kb || c.rows() != m || c.cols() != n) {
-      throw new IllegalArgumentException(
-          "gemm: op(A) is "
-              + m
-              + "x"
-              + k
-              + ", op(B) is "
-              + kb
-              + "x"
-              + n
-              + ", C is "
-              + c.rows()
-              + "x"
-              + c.cols()
-              + "; expected (M,K)·(K,N) -> (M,N)");
-    }
-    return new int[] {m, n, k};
+    GemmShape g = GemmShape.of(a, ta, b, tb, c);
+    return new int[] {g.m(), g.n(), g.k()};
   }
 
   @Override
