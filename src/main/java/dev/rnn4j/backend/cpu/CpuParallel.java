@@ -1,12 +1,16 @@
 package dev.rnn4j.backend.cpu;
 
-import java.util.concurrent.ForkJoinPool;
-import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
+import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * Splits loops across a fixed pool of Java threads. Work below a size threshold runs on the calling
- * thread, so small steps pay no hand-off. The pool's threads never run while oneDNN's OpenMP
- * threads do (every call returns before the next starts), so the two never oversubscribe the cores.
+ * Splits loops across a fixed set of Java threads: the caller runs the first chunk, {@code threads
+ * - 1} workers run the others. Workers spin briefly after each region before parking, so the many
+ * short regions of a recurrent time loop (a GEMM and a cell per step) do not each pay a thread
+ * wake-up. Work below a size threshold stays on the calling thread. One region runs at a time; a
+ * caller that finds the workers busy (another thread's region) runs its loop alone. oneDNN runs
+ * single-threaded beside it (OMP_NUM_THREADS=1), so the cores are never oversubscribed.
  */
 final class CpuParallel implements AutoCloseable {
   /** A loop body over the half-open range [from, to). */
@@ -18,15 +22,32 @@ final class CpuParallel implements AutoCloseable {
   /** Elementwise work (in elements) below which a loop stays on the calling thread. */
   static final int MIN_PARALLEL_WORK = 16_384;
 
+  /** How long an idle worker spins for the next region before parking. */
+  private static final long SPIN_NANOS = 200_000;
+
   private final int threads;
-  private final ForkJoinPool pool; // threads - 1 workers; the caller runs one chunk itself
+  private final Thread[] workers;
+  private final ReentrantLock region = new ReentrantLock();
+  private final AtomicInteger pending = new AtomicInteger();
+  private volatile boolean shutdown;
+  private volatile long generation;
+  private volatile RangeBody body;
+  private volatile int n;
+  private volatile int chunks;
+  private volatile RuntimeException failure;
 
   CpuParallel(int threads) {
     if (threads < 1) {
       throw new IllegalArgumentException("thread count must be >= 1, got " + threads);
     }
     this.threads = threads;
-    this.pool = threads > 1 ? new ForkJoinPool(threads - 1) : null;
+    this.workers = new Thread[threads - 1];
+    for (int w = 0; w < workers.length; w++) {
+      int chunk = w + 1;
+      workers[w] = new Thread(() -> work(chunk), "rnn4j-cpu-" + chunk);
+      workers[w].setDaemon(true);
+      workers[w].start();
+    }
   }
 
   int threads() {
@@ -41,46 +62,88 @@ final class CpuParallel implements AutoCloseable {
     if (n <= 0) {
       return;
     }
-    int chunks = (int) Math.min(threads, Math.max(1, (long) n * costPerItem / MIN_PARALLEL_WORK));
-    forChunks(n, Math.min(chunks, n), body);
+    int c = (int) Math.min(threads, Math.max(1, (long) n * costPerItem / MIN_PARALLEL_WORK));
+    forChunks(n, Math.min(c, n), body);
   }
 
-  /** Runs body over [0, n) in exactly {@code chunks} contiguous chunks (the caller runs one). */
+  private static int bound(int n, int chunks, int c) {
+    return (int) ((long) n * c / chunks);
+  }
+
+  /** Runs body over [0, n) in {@code chunks} (at most {@code threads}) contiguous chunks. */
   void forChunks(int n, int chunks, RangeBody body) {
-    if (chunks <= 1 || pool == null) {
+    chunks = Math.min(chunks, threads);
+    // Inline when small, when nested inside a region of this thread, or when another thread's
+    // region holds the workers.
+    if (chunks <= 1 || region.isHeldByCurrentThread() || !region.tryLock()) {
       body.run(0, n);
       return;
     }
-    ForkJoinTask<?>[] others = new ForkJoinTask<?>[chunks - 1];
-    for (int c = 1; c < chunks; c++) {
-      int from = (int) ((long) n * c / chunks);
-      int to = (int) ((long) n * (c + 1) / chunks);
-      others[c - 1] = pool.submit(() -> body.run(from, to));
-    }
-    RuntimeException failure = null;
     try {
-      body.run(0, (int) ((long) n / chunks));
-    } catch (RuntimeException e) {
-      failure = e;
-    }
-    for (ForkJoinTask<?> t : others) {
-      try {
-        t.join();
-      } catch (RuntimeException e) {
-        if (failure == null) {
-          failure = e;
-        }
+      this.body = body;
+      this.n = n;
+      this.chunks = chunks;
+      this.failure = null;
+      pending.set(chunks - 1);
+      generation++; // publishes the fields above to the workers
+      for (int w = 0; w < chunks - 1; w++) {
+        LockSupport.unpark(workers[w]);
       }
+      RuntimeException mine = null;
+      try {
+        body.run(0, bound(n, chunks, 1));
+      } catch (RuntimeException e) {
+        mine = e;
+      }
+      while (pending.get() > 0) {
+        Thread.onSpinWait();
+      }
+      this.body = null;
+      RuntimeException theirs = failure;
+      if (mine != null) {
+        throw mine;
+      }
+      if (theirs != null) {
+        throw theirs;
+      }
+    } finally {
+      region.unlock();
     }
-    if (failure != null) {
-      throw failure;
+  }
+
+  private void work(int chunk) {
+    long seen = 0;
+    while (!shutdown) {
+      long g = generation;
+      if (g != seen) {
+        seen = g;
+        int c = chunks;
+        if (chunk < c) {
+          try {
+            body.run(bound(n, c, chunk), bound(n, c, chunk + 1));
+          } catch (RuntimeException e) {
+            failure = e;
+          } finally {
+            pending.decrementAndGet();
+          }
+        }
+        continue;
+      }
+      long until = System.nanoTime() + SPIN_NANOS;
+      while (generation == seen && !shutdown && System.nanoTime() < until) {
+        Thread.onSpinWait();
+      }
+      if (generation == seen && !shutdown) {
+        LockSupport.park(this);
+      }
     }
   }
 
   @Override
   public void close() {
-    if (pool != null) {
-      pool.shutdown();
+    shutdown = true;
+    for (Thread w : workers) {
+      LockSupport.unpark(w);
     }
   }
 }
