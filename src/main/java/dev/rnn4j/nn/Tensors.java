@@ -17,12 +17,6 @@ final class Tensors implements AutoCloseable {
     return t;
   }
 
-  /** Hands ownership of t to the caller: closing the group no longer closes it. */
-  Tensor release(Tensor t) {
-    owned.remove(t);
-    return t;
-  }
-
   @Override
   public void close() {
     RuntimeException first = null;

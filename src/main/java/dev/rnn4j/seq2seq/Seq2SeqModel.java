@@ -510,7 +510,10 @@ public final class Seq2SeqModel implements Module {
 
   // ------------------------------------------------------------------ inference
 
-  /** The encoded source and decoder state for step-by-step decoding. Owns its tensors. */
+  /**
+   * The encoded source for step-by-step decoding. Owns its tensors; used by one thread at a time
+   * (each decoding call encodes its own batch).
+   */
   public final class Encoded implements AutoCloseable {
     final int batch;
     final int srcLen;
@@ -518,6 +521,8 @@ public final class Seq2SeqModel implements Module {
     final Tensor keys; // (B, S, H)
     final Tensor srcLengths; // (B)
     final int[] srcLengthsHost;
+    private int[] gatheredRows; // source row of each hypothesis in `gathered`
+    private Tensor[] gathered; // {memory, keys, lengths} per hypothesis, reused while rows match
 
     Encoded(int batch, int srcLen, Tensor memory, Tensor keys, Tensor srcLengths, int[] lens) {
       this.batch = batch;
@@ -528,8 +533,28 @@ public final class Seq2SeqModel implements Module {
       this.srcLengthsHost = lens;
     }
 
+    /** Memory, keys and lengths of source row srcRow[i] for hypothesis i (cached between steps). */
+    Tensor[] rowsFor(int[] srcRow) {
+      if (gathered == null || !java.util.Arrays.equals(gatheredRows, srcRow)) {
+        closeGathered();
+        gathered = gatherSources(this, srcRow);
+        gatheredRows = srcRow.clone();
+      }
+      return gathered;
+    }
+
+    private void closeGathered() {
+      if (gathered != null) {
+        for (Tensor t : gathered) {
+          t.close();
+        }
+        gathered = null;
+      }
+    }
+
     @Override
     public void close() {
+      closeGathered();
       if (keys != memory && keys != null) {
         keys.close();
       }
@@ -603,7 +628,7 @@ public final class Seq2SeqModel implements Module {
       Tensor[] rows = null;
       Tensor feed = null;
       if (attention != null) {
-        rows = gatherSources(enc, srcRow);
+        rows = enc.rowsFor(srcRow);
         att = attention.forward(rows[0], rows[1], rows[2], dec.output());
         hTilde = att.out();
       }
@@ -625,13 +650,6 @@ public final class Seq2SeqModel implements Module {
         if (att != null) {
           att.close();
         }
-        if (rows != null) {
-          for (Tensor r : rows) {
-            if (r != null) {
-              r.close();
-            }
-          }
-        }
       }
       Tensor h = be.zeros(dec.hN().shape().dims());
       be.copy(dec.hN(), h);
@@ -644,12 +662,13 @@ public final class Seq2SeqModel implements Module {
     }
   }
 
-  /** The decoder's input for one step: the embedding, or [embedding; h̃_{t-1}] when feeding. */
+  /**
+   * The decoder's input for one step: the embedding itself, or a new [embedding; h̃_{t-1}] when
+   * feeding (closing both is safe: closing a tensor twice is harmless).
+   */
   private Tensor decoderInput(Tensor emb, Tensor feed) {
     if (feed == null) {
-      Tensor x = be.zeros(emb.shape().dims());
-      be.copy(emb, x);
-      return x;
+      return emb;
     }
     int n = emb.shape().dim(0);
     Tensor x = be.zeros(n, 1, cfg.decoderInputSize());
