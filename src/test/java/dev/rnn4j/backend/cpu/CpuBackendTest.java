@@ -81,6 +81,30 @@ class CpuBackendTest {
   }
 
   @Test
+  void transposeOfStridedViewsMatchesIndexing() {
+    int rows = 150; // more than one 128-row block
+    int cols = 37;
+    float[] src = Rand.uniform(12, rows * (cols + 5) + 3, 1f);
+    try (Tensor st = be.upload(src, src.length);
+        Tensor dt = be.zeros(cols * (rows + 2) + 1)) {
+      be.transpose(new Mat(st, 3, rows, cols, cols + 5), new Mat(dt, 1, cols, rows, rows + 2));
+      float[] d = be.download(dt);
+      for (int r = 0; r < rows; r++) {
+        for (int c = 0; c < cols; c++) {
+          assertEquals(
+              src[3 + r * (cols + 5) + c], d[1 + c * (rows + 2) + r], "dst[" + c + "," + r + "]");
+        }
+      }
+      assertEquals(0f, d[0], "element before the view untouched");
+      IllegalArgumentException e =
+          assertThrows(
+              IllegalArgumentException.class,
+              () -> be.transpose(new Mat(st, 0, 4, 3, 3), new Mat(dt, 0, 4, 3, 3)));
+      assertTrue(e.getMessage().contains("expected a 3x4 destination"), e.getMessage());
+    }
+  }
+
+  @Test
   void gemmRejectsMismatchedShapes() {
     try (Tensor a = be.zeros(3, 4);
         Tensor b = be.zeros(5, 6);
