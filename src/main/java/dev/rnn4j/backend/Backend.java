@@ -186,6 +186,17 @@ public interface Backend extends AutoCloseable {
   void gruCellBackward(
       Mat saved, Mat hPrev, Mat dh, Mat dxGates, Mat dhGates, Mat dhPrev, Tensor lengths, int t);
 
+  // ---------------------------------------------------------------- fused sequences (optional)
+
+  /**
+   * A whole-sequence kernel for one layer direction of {@code cell} with these sizes, or null where
+   * this backend has none faster than the per-step cells above (the default). Callers use it only
+   * for batches whose sequences all have T steps and fall back to the per-step cells otherwise.
+   */
+  default FusedSequence fusedSequence(SequenceCell cell, int inputSize, int hiddenSize) {
+    return null;
+  }
+
   // ---------------------------------------------------------------- softmax and loss
 
   /** Row-wise y[r, :] = softmax(x[r, :]) = exp(x - max) / Σ exp(x - max). x, y: (N, V). */

@@ -1,6 +1,7 @@
 package dev.rnn4j.nn;
 
 import dev.rnn4j.backend.Activation;
+import dev.rnn4j.backend.SequenceCell;
 
 /** The recurrent cell of a layer, with PyTorch's gate counts and orders. */
 public enum CellType {
@@ -29,6 +30,11 @@ public enum CellType {
   /** The nonlinearity of an RNN cell; null for LSTM and GRU. */
   public Activation activation() {
     return activation;
+  }
+
+  /** The same cell as the backend's fused-sequence kernels name it. */
+  SequenceCell sequenceCell() {
+    return SequenceCell.valueOf(name());
   }
 
   /** Whether the cell has a memory cell c (LSTM). */

@@ -1,6 +1,7 @@
 package dev.rnn4j.nn;
 
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.FusedSequence;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Tensor;
 
@@ -9,7 +10,9 @@ import dev.rnn4j.tensor.Tensor;
  * the input projection of all T steps, then per step one recurrent GEMM and one fused cell call.
  * Backward runs the cells back through time with one recurrent GEMM per step, then one GEMM each
  * for dW_ih, dW_hh and dX over all steps. Parameter gradients accumulate (+=); dX, dh0 and dc0 are
- * overwritten. Reverse directions reuse this class on time-reversed sequences.
+ * overwritten. Reverse directions reuse this class on time-reversed sequences. Where the backend
+ * has a fused whole-sequence kernel ({@link Backend#fusedSequence}), batches without lengths (every
+ * sequence T steps long) run through it instead.
  *
  * <p>Layouts (row-major, batch-first): x (B, T, I), y (B, T, H), gate buffers (B, T, G·H).
  */
@@ -21,6 +24,7 @@ final class RecurrentDirection {
   final Parameter wHh; // (G·H, H)
   final Parameter bIh; // (G·H)
   final Parameter bHh; // (G·H)
+  private final FusedSequence fused; // null: per-step cells only
 
   RecurrentDirection(
       CellType type,
@@ -37,6 +41,7 @@ final class RecurrentDirection {
     this.wHh = wHh;
     this.bIh = bIh;
     this.bHh = bHh;
+    this.fused = wIh.value().backend().fusedSequence(type.sequenceCell(), inputSize, hidden);
   }
 
   /** What backward needs from one forward run. Owns its tensors except x and y. */
@@ -49,10 +54,15 @@ final class RecurrentDirection {
     Tensor cells; // LSTM: (B, T, H)
     Tensor h0; // (B, H)
     Tensor c0; // (B, H), LSTM
+    FusedSequence.Saved fused; // the fused kernel's state, or null
 
     @Override
     public void close() {
       owned.close();
+      if (fused != null) {
+        fused.close();
+        fused = null;
+      }
     }
   }
 
@@ -67,6 +77,19 @@ final class RecurrentDirection {
     int batch = d[0];
     int steps = d[1];
     int g = type.gates() * hidden;
+    if (fused != null && lengths == null) {
+      FusedSequence.Saved saved =
+          fused.forward(
+              x, h0, c0, wIh.value(), wHh.value(), bIh.value(), bHh.value(), y, cN, training);
+      if (!training) {
+        return null;
+      }
+      Cache cache = new Cache();
+      cache.fused = saved;
+      cache.x = x;
+      cache.y = y;
+      return cache;
+    }
     Cache cache = new Cache();
     try (Tensors tmp = new Tensors()) {
       Tensors keep = training ? cache.owned : tmp;
@@ -166,6 +189,25 @@ final class RecurrentDirection {
    * dx); accumulates into the parameter gradients.
    */
   void backward(Cache cache, Tensor dy, Tensor dhN, Tensor dcN, Tensor dx, Mat dh0, Mat dc0) {
+    if (cache.fused != null) {
+      fused.backward(
+          cache.fused,
+          dy,
+          dhN,
+          dcN,
+          wIh.value(),
+          wHh.value(),
+          bIh.value(),
+          bHh.value(),
+          dx,
+          dh0,
+          dc0,
+          wIh.grad(),
+          wHh.grad(),
+          bIh.grad(),
+          bHh.grad());
+      return;
+    }
     Backend be = wIh.value().backend();
     Tensor x = cache.x;
     Tensor y = cache.y;

@@ -142,7 +142,9 @@ public class RecurrentLayer implements Module {
         training ? new RecurrentOutput.StackCache(layers, dirsN) : null;
     try (Tensors tmp = new Tensors()) {
       Tensors keep = training ? cache.owned : tmp;
-      Tensor lens = lengths == null ? null : keep.add(backend.uploadInts(lengths, batch));
+      // All sequences full length: the same as no lengths (and eligible for fused kernels).
+      boolean full = lengths == null || java.util.Arrays.stream(lengths).allMatch(n -> n == steps);
+      Tensor lens = full ? null : keep.add(backend.uploadInts(lengths, batch));
       if (training) {
         cache.lengths = lens;
       }

@@ -48,6 +48,14 @@ public class Rnn4jBench {
   @Param({"K1", "K2", "K3", "K4", "G1"})
   public String workload;
 
+  /**
+   * {@code fused}: full-length batches run through oneDNN's RNN primitives (the default); {@code
+   * per-step}: rnn4j's own loop of one GEMM and one fused cell per step ({@code
+   * -Drnn4j.cpu.fusedRnn=false}).
+   */
+  @Param({"fused"})
+  public String kernels;
+
   private Workload w;
   private Backend backend;
   private RecurrentLayer layer;
@@ -64,6 +72,12 @@ public class Rnn4jBench {
   public void setup() {
     w = Workload.valueOf(workload);
     Threads.warnIfOmpUnset("rnn4j");
+    if (!kernels.equals("fused") && !kernels.equals("per-step")) {
+      throw new IllegalArgumentException("kernels: expected fused or per-step, got " + kernels);
+    }
+    if (kernels.equals("per-step")) {
+      System.setProperty("rnn4j.cpu.fusedRnn", "false");
+    }
     backend = Backends.create("cpu");
     SplittableRandom rng = new SplittableRandom(42);
     if (w.kind == Workload.Kind.GEMM) {

@@ -54,7 +54,17 @@ public class Seq2SeqBench {
     backend = Backends.create("cpu");
     Seq2SeqConfig cfg =
         new Seq2SeqConfig(
-            VOCAB, VOCAB, 256, CellType.LSTM, 512, 1, false, 512, 1, AttentionType.GENERAL, 0f,
+            VOCAB,
+            VOCAB,
+            256,
+            CellType.LSTM,
+            512,
+            1,
+            false,
+            512,
+            1,
+            AttentionType.GENERAL,
+            0f,
             false);
     model = new Seq2SeqModel(backend, cfg, 1);
     adam = new Adam(1e-3f);

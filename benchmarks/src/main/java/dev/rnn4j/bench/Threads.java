@@ -13,8 +13,8 @@ final class Threads {
   private Threads() {}
 
   /**
-   * Warns on stderr when OMP_NUM_THREADS is not {@link #expected}: oneDNN and libtorch read it
-   * once at start-up, so a JVM started without it runs with every core and its numbers are not
+   * Warns on stderr when OMP_NUM_THREADS is not {@link #expected}: oneDNN and libtorch read it once
+   * at start-up, so a JVM started without it runs with every core and its numbers are not
    * comparable.
    */
   static void warnIfOmpUnset(String who) {

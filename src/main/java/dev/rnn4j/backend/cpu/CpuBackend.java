@@ -2,7 +2,9 @@ package dev.rnn4j.backend.cpu;
 
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.FusedSequence;
 import dev.rnn4j.backend.GemmShape;
+import dev.rnn4j.backend.SequenceCell;
 import dev.rnn4j.tensor.DType;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Shape;
@@ -30,6 +32,7 @@ public final class CpuBackend implements Backend {
 
   private final CpuParallel parallel;
   private final boolean splitGemm;
+  private final boolean fusedRnn = !"false".equals(System.getProperty("rnn4j.cpu.fusedRnn"));
   private final CpuMemoryPool pool =
       new CpuMemoryPool(Long.getLong("rnn4j.cpu.cacheBytes", 1L << 30));
   private final Set<CpuTensor> live = ConcurrentHashMap.newKeySet();
@@ -72,6 +75,27 @@ public final class CpuBackend implements Backend {
     return "cpu";
   }
 
+  /** Whether oneDNN runs single-threaded and rnn4j splits work over its own threads. */
+  boolean splitsGemm() {
+    return splitGemm;
+  }
+
+  CpuParallel parallel() {
+    return parallel;
+  }
+
+  /**
+   * oneDNN's LSTM, GRU and RNN primitives for full-length batches, unless the system property
+   * {@code rnn4j.cpu.fusedRnn} is {@code false} (then layers run the per-step cells).
+   */
+  @Override
+  public FusedSequence fusedSequence(SequenceCell cell, int inputSize, int hiddenSize) {
+    if (!fusedRnn) {
+      return null;
+    }
+    return new DnnlSequence(this, cell, inputSize, hiddenSize);
+  }
+
   /** Threads used by the Java loops. */
   public int threads() {
     return parallel.threads();
@@ -102,6 +126,14 @@ public final class CpuBackend implements Backend {
   public Tensor zeros(DType dtype, Shape shape) {
     checkOpen();
     CpuTensor t = new CpuTensor(this, dtype, shape);
+    live.add(t);
+    return t;
+  }
+
+  /** A FLOAT32 tensor of n elements left uninitialised, for buffers a kernel overwrites. */
+  Tensor scratch(long n) {
+    checkOpen();
+    CpuTensor t = new CpuTensor(this, DType.FLOAT32, Shape.of((int) Math.max(1, n)), false);
     live.add(t);
     return t;
   }

@@ -24,6 +24,11 @@ final class CpuTensor implements Tensor {
   private IntBuffer ints;
 
   CpuTensor(CpuBackend backend, DType dtype, Shape shape) {
+    this(backend, dtype, shape, true);
+  }
+
+  /** A tensor whose elements are zero, or (zero false) whatever its recycled memory held. */
+  CpuTensor(CpuBackend backend, DType dtype, Shape shape, boolean zero) {
     if (shape.numel() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "tensor "
@@ -39,7 +44,9 @@ final class CpuTensor implements Tensor {
     this.dtype = dtype;
     long n = Math.max(1, shape.numel());
     FloatPointer p = backend.pool().take(n);
-    Pointer.memset(p, 0, 4 * n);
+    if (zero) {
+      Pointer.memset(p, 0, 4 * n);
+    }
     block = p;
     if (dtype == DType.FLOAT32) {
       memory = p;
