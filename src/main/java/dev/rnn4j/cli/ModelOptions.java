@@ -37,7 +37,7 @@ final class ModelOptions {
   @Option(
       names = "--attention",
       defaultValue = "general",
-      description = "general, dot, concat or none")
+      description = "general, dot, concat, bahdanau or none")
   String attention;
 
   @Option(names = "--dropout", defaultValue = "0.2")
@@ -64,7 +64,9 @@ final class ModelOptions {
       a = AttentionType.valueOf(attention.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--attention: unknown type '" + attention + "'; use general, dot, concat or none");
+          "--attention: unknown type '"
+              + attention
+              + "'; use general, dot, concat, bahdanau or none");
     }
     return new Seq2SeqConfig(
         srcVocab,

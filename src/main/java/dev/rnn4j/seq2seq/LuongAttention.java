@@ -11,10 +11,13 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * Luong et al. (2015) global attention over all decoder steps at once: scores s = h_t · k_s with
- * keys k = memory (DOT) or memory W_a^T (GENERAL), or s = v · tanh(W_q h_t + k_s) with k = memory
- * W_k^T (CONCAT, the additive score), masked at source padding, a = softmax(s), context c_t = Σ_s
- * a_ts memory_s, attentional state h̃_t = tanh(W_c [c_t; h_t]).
+ * Global attention over all decoder steps at once, in two phases. {@link #attend}: scores s = q_t ·
+ * k_s with keys k = memory (DOT) or memory W_a^T (GENERAL), or s = v · tanh(W_q q_t + k_s) with k =
+ * memory W_k^T (CONCAT and BAHDANAU, the additive score), masked at source padding, a = softmax(s),
+ * context c_t = Σ_s a_ts memory_s. {@link #readout}: attentional state h̃_t = tanh(W_c [c_t; h_t]).
+ * Luong et al. (2015) use the decoder state h_t as the query q_t ({@link #forward}); Bahdanau et
+ * al. (2015) use the previous state h_{t-1} and feed c_t to the decoder, so the model calls the two
+ * phases around its RNN step.
  *
  * <p>Shapes: memory (B, S, M), queries (B, T, H), weights (B, T, S), h̃ (B, T, H). Parameter
  * gradients accumulate. Thread-safety as the model.
@@ -40,10 +43,15 @@ final class LuongAttention implements Module {
             ? new Parameter("attention.linear_in.weight", init(rng, hid, mem))
             : null;
     this.wC = new Parameter("attention.linear_out.weight", init(rng, hid, mem + hid));
-    boolean concat = type == AttentionType.CONCAT;
+    boolean concat = additive(type);
     this.wQ = concat ? new Parameter("attention.linear_query.weight", init(rng, hid, hid)) : null;
     this.wK = concat ? new Parameter("attention.linear_context.weight", init(rng, hid, mem)) : null;
     this.v = concat ? new Parameter("attention.v.weight", init(rng, 1, hid)) : null;
+  }
+
+  /** Whether the type scores with v · tanh(W_q q + W_k m). */
+  static boolean additive(AttentionType type) {
+    return type == AttentionType.CONCAT || type == AttentionType.BAHDANAU;
   }
 
   private Tensor init(SplittableRandom rng, int out, int in) {
@@ -75,7 +83,7 @@ final class LuongAttention implements Module {
     }
     int[] d = memory.shape().dims();
     Tensor k = be.zeros(d[0], d[1], hid);
-    Parameter w = type == AttentionType.CONCAT ? wK : wA;
+    Parameter w = additive(type) ? wK : wA;
     be.gemm(Mat.of(memory), false, Mat.of(w.value()), true, Mat.of(k), 1f, 0f);
     return k;
   }
@@ -98,9 +106,15 @@ final class LuongAttention implements Module {
       return weights;
     }
 
-    /** h̃ (B, T, H). */
+    /** h̃ (B, T, H), after {@link #readout}. */
     Tensor out() {
       return out;
+    }
+
+    /** The context c (B, T, M) as a view of the concatenation. */
+    Mat context() {
+      int m = concat.shape().dim(2) - queries.shape().dim(2);
+      return Mat.of(concat).cols(0, m);
     }
 
     @Override
@@ -113,7 +127,20 @@ final class LuongAttention implements Module {
     }
   }
 
+  /** Luong's attention: {@link #attend} with queries h_t, then {@link #readout} of the same h_t. */
   Step forward(Tensor memory, Tensor keys, Tensor srcLengths, Tensor queries) {
+    Step s = attend(memory, keys, srcLengths, queries);
+    try {
+      readout(s, queries);
+      return s;
+    } catch (RuntimeException e) {
+      s.close();
+      throw e;
+    }
+  }
+
+  /** Weights and context for queries (B, T, H); {@link Step#out()} stays unset. */
+  Step attend(Tensor memory, Tensor keys, Tensor srcLengths, Tensor queries) {
     int batch = memory.shape().dim(0);
     int src = memory.shape().dim(1);
     int tgt = queries.shape().dim(1);
@@ -125,7 +152,7 @@ final class LuongAttention implements Module {
       s.weights = be.zeros(batch, tgt, src);
       s.concat = be.zeros(batch, tgt, mem + hid);
       s.out = be.zeros(batch, tgt, hid);
-      if (type == AttentionType.CONCAT) {
+      if (additive(type)) {
         additiveScores(s, batch, tgt, src);
       } else {
         // scores (T, S) = queries (T, H) · keys^T (H, S), per batch entry.
@@ -157,14 +184,18 @@ final class LuongAttention implements Module {
           (long) tgt * (mem + hid),
           1f,
           0f);
-      be.copy(Mat.of(queries), Mat.of(s.concat).cols(mem, hid));
-      be.gemm(Mat.of(s.concat), false, Mat.of(wC.value()), true, Mat.of(s.out), 1f, 0f);
-      be.tanh(s.out, s.out);
       return s;
     } catch (RuntimeException e) {
       s.close();
       throw e;
     }
+  }
+
+  /** h̃ = tanh(W_c [c; h]) for decoder states h (B, T, H), into {@link Step#out()}. */
+  void readout(Step s, Tensor states) {
+    be.copy(Mat.of(states), Mat.of(s.concat).cols(mem, hid));
+    be.gemm(Mat.of(s.concat), false, Mat.of(wC.value()), true, Mat.of(s.out), 1f, 0f);
+    be.tanh(s.out, s.out);
   }
 
   /**
@@ -265,20 +296,45 @@ final class LuongAttention implements Module {
   }
 
   /**
-   * Back-propagates dOut (B, T, H) (used as workspace). Writes dQueries (B, T, H); adds into
-   * dMemory (B, S, M); accumulates parameter gradients.
+   * Back-propagates dOut (B, T, H) (used as workspace) through {@link #forward}. Writes dQueries
+   * (B, T, H); adds into dMemory (B, S, M); accumulates parameter gradients.
    */
   void backward(Step s, Tensor dOut, Tensor dQueries, Tensor dMemory) {
+    try (Tensor dConcat = readoutBackward(s, dOut)) {
+      be.copy(Mat.of(dConcat).cols(mem, hid), Mat.of(dQueries));
+      attendBackward(s, dConcat, dQueries, dMemory);
+    }
+  }
+
+  /**
+   * Backward of {@link #readout}: from dOut (B, T, H) (used as workspace) returns d[c; h] (B, T, M
+   * + H), a new tensor the caller closes; accumulates W_c's gradient.
+   */
+  Tensor readoutBackward(Step s, Tensor dOut) {
     int batch = s.memory.shape().dim(0);
-    int src = s.memory.shape().dim(1);
     int tgt = s.queries.shape().dim(1);
-    try (Tensor dConcat = be.zeros(batch, tgt, mem + hid);
-        Tensor dScores = be.zeros(batch, tgt, src);
-        Tensor dKeys = be.zeros(batch, src, hid)) {
+    Tensor dConcat = be.zeros(batch, tgt, mem + hid);
+    try {
       be.tanhBackward(s.out, dOut, dOut, 0f);
       be.gemm(Mat.of(dOut), true, Mat.of(s.concat), false, Mat.of(wC.grad()), 1f, 1f);
       be.gemm(Mat.of(dOut), false, Mat.of(wC.value()), false, Mat.of(dConcat), 1f, 0f);
-      be.copy(Mat.of(dConcat).cols(mem, hid), Mat.of(dQueries));
+      return dConcat;
+    } catch (RuntimeException e) {
+      dConcat.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Backward of {@link #attend}: from the context gradient in dConcat[:, :, 0:M] (B, T, M + H),
+   * adds into dQueries (B, T, H) and dMemory (B, S, M); accumulates parameter gradients.
+   */
+  void attendBackward(Step s, Tensor dConcat, Tensor dQueries, Tensor dMemory) {
+    int batch = s.memory.shape().dim(0);
+    int src = s.memory.shape().dim(1);
+    int tgt = s.queries.shape().dim(1);
+    try (Tensor dScores = be.zeros(batch, tgt, src);
+        Tensor dKeys = be.zeros(batch, src, hid)) {
       Mat dContext = new Mat(dConcat, 0, tgt, mem, mem + hid);
       long dcStride = (long) tgt * (mem + hid);
       // dWeights (T, S) = dContext (T, M) · memory^T.
@@ -308,7 +364,7 @@ final class LuongAttention implements Module {
           1f,
           1f);
       be.softmaxBackward(s.weights, dScores, dScores);
-      if (type == AttentionType.CONCAT) {
+      if (additive(type)) {
         additiveBackward(s, dScores, dQueries, dKeys, batch, tgt, src);
       } else {
         // dQueries (T, H) += dScores (T, S) · keys (S, H); dKeys (S, H) = dScores^T · queries.
@@ -338,7 +394,7 @@ final class LuongAttention implements Module {
             0f);
       }
       if (type != AttentionType.DOT) {
-        Parameter w = type == AttentionType.CONCAT ? wK : wA;
+        Parameter w = additive(type) ? wK : wA;
         be.gemm(Mat.of(dKeys), true, Mat.of(s.memory), false, Mat.of(w.grad()), 1f, 1f);
         be.gemm(Mat.of(dKeys), false, Mat.of(w.value()), false, Mat.of(dMemory), 1f, 1f);
       } else {

@@ -54,7 +54,8 @@ public record Seq2SeqConfig(
       throw new IllegalArgumentException("cell is null; use RNN_TANH, RNN_RELU, LSTM or GRU");
     }
     if (attention == null) {
-      throw new IllegalArgumentException("attention is null; use NONE, DOT, GENERAL or CONCAT");
+      throw new IllegalArgumentException(
+          "attention is null; use NONE, DOT, GENERAL, CONCAT or BAHDANAU");
     }
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
@@ -67,6 +68,11 @@ public record Seq2SeqConfig(
               + ", encoder output "
               + memory
               + " (use GENERAL attention)");
+    }
+    if (inputFeeding && attention == AttentionType.BAHDANAU) {
+      throw new IllegalArgumentException(
+          "input feeding does not combine with BAHDANAU attention, which feeds the context c_t to"
+              + " the decoder itself; drop input feeding or use DOT, GENERAL or CONCAT");
     }
     if (inputFeeding && attention == AttentionType.NONE) {
       throw new IllegalArgumentException("input feeding needs attention (DOT, GENERAL or CONCAT)");
@@ -112,6 +118,9 @@ public record Seq2SeqConfig(
 
   /** Features the decoder RNN reads per step: embedSize (+ decoderHidden with input feeding). */
   public int decoderInputSize() {
+    if (attention == AttentionType.BAHDANAU) {
+      return embedSize + memorySize();
+    }
     return embedSize + (inputFeeding ? decoderHidden : 0);
   }
 

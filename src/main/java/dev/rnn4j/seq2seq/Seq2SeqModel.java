@@ -229,11 +229,15 @@ public final class Seq2SeqModel implements Module {
           own(open, keys);
         }
       }
-      DecoderPass pass =
-          cfg.inputFeeding()
-              ? feedingPass(tgtX, enc.output(), keys, srcLens, init, train, open)
-              : parallelPass(
-                  tgtX, batch.tgtLengths(), enc.output(), keys, srcLens, init, train, open);
+      DecoderPass pass;
+      if (cfg.attention() == AttentionType.BAHDANAU) {
+        pass = bahdanauPass(tgtX, enc.output(), keys, srcLens, init, train, open);
+      } else if (cfg.inputFeeding()) {
+        pass = feedingPass(tgtX, enc.output(), keys, srcLens, init, train, open);
+      } else {
+        pass =
+            parallelPass(tgtX, batch.tgtLengths(), enc.output(), keys, srcLens, init, train, open);
+      }
       Tensor hTilde = pass.hTilde();
       Tensor mask = null;
       Tensor dropped = hTilde;
@@ -397,6 +401,88 @@ public final class Seq2SeqModel implements Module {
           RecurrentGradients g = own(o, decoder.backward(outs.get(t), dQuery, dh, dc));
           be.copy(Mat.of(g.input()).cols(0, e), Mat.step(dEmb, t));
           be.copy(Mat.of(g.input()).cols(e, hd), Mat.of(dFed));
+          dh = g.h0();
+          dc = g.c0();
+        }
+        return new Tensor[] {dEmb, dh, dc};
+      }
+    };
+  }
+
+  /**
+   * Bahdanau attention: step t attends with the previous top-layer state h_{t-1} (the bridged state
+   * for t = 0), the decoder reads [embedding_t; c_t], and h̃_t = tanh(W_c [c_t; h_t]). Backward
+   * goes back through the steps; the query's gradient joins the state gradient of step t - 1.
+   */
+  private DecoderPass bahdanauPass(
+      Tensor tgtX,
+      Tensor memory,
+      Tensor keys,
+      Tensor srcLens,
+      Tensor[] init,
+      boolean train,
+      List<AutoCloseable> open) {
+    int b = tgtX.shape().dim(0);
+    int steps = tgtX.shape().dim(1);
+    int e = cfg.embedSize();
+    int m = cfg.memorySize();
+    int hd = cfg.decoderHidden();
+    int top = cfg.decoderLayers() - 1;
+    Tensor hTilde = own(open, be.zeros(b, steps, hd));
+    List<RecurrentOutput> outs = new ArrayList<>();
+    List<LuongAttention.Step> atts = new ArrayList<>();
+    Tensor h = init[0];
+    Tensor c = init[1];
+    for (int t = 0; t < steps; t++) {
+      Tensor query = own(open, be.zeros(b, 1, hd));
+      be.copy(Mat.of(h).rows(top * b, b), Mat.of(query));
+      LuongAttention.Step att = own(open, attention.attend(memory, keys, srcLens, query));
+      Tensor x = own(open, be.zeros(b, 1, e + m));
+      be.copy(Mat.step(tgtX, t), Mat.of(x).cols(0, e));
+      be.copy(att.context(), Mat.of(x).cols(e, m));
+      RecurrentOutput out = own(open, decoder.forward(x, null, h, c, train));
+      attention.readout(att, out.output());
+      be.copy(Mat.of(att.out()), Mat.step(hTilde, t));
+      outs.add(out);
+      atts.add(att);
+      h = out.hN();
+      c = out.cN();
+    }
+    return new DecoderPass() {
+      @Override
+      public Tensor hTilde() {
+        return hTilde;
+      }
+
+      @Override
+      public Tensor[] backward(Tensor dH, Tensor dMemory, List<AutoCloseable> o) {
+        Tensor dEmb = own(o, be.zeros(b, steps, e));
+        Tensor dStep = own(o, be.zeros(b, 1, hd));
+        Tensor dOut = own(o, be.zeros(b, 1, hd));
+        Tensor dQuery = own(o, be.zeros(b, 1, hd));
+        Tensor dh = null;
+        Tensor dc = null;
+        for (int t = steps - 1; t >= 0; t--) {
+          be.copy(Mat.step(dH, t), Mat.of(dStep));
+          LuongAttention.Step att = atts.get(t);
+          Tensor dConcat = own(o, attention.readoutBackward(att, dStep));
+          be.copy(Mat.of(dConcat).cols(m, hd), Mat.of(dOut));
+          RecurrentGradients g = own(o, decoder.backward(outs.get(t), dOut, dh, dc));
+          be.copy(Mat.of(g.input()).cols(0, e), Mat.step(dEmb, t));
+          // The context fed the readout and the RNN input: add the two gradients.
+          Tensor dContext = own(o, be.zeros(b, 1, m));
+          be.copy(Mat.of(g.input()).cols(e, m), Mat.of(dContext));
+          Tensor dRead = own(o, be.zeros(b, 1, m));
+          be.copy(Mat.of(dConcat).cols(0, m), Mat.of(dRead));
+          be.axpby(1f, dRead, 1f, dContext);
+          be.copy(Mat.of(dContext), Mat.of(dConcat).cols(0, m));
+          be.fill(dQuery, 0f);
+          attention.attendBackward(att, dConcat, dQuery, dMemory);
+          // The query was the top layer of h_{t-1}.
+          Tensor dTop = own(o, be.zeros(b, 1, hd));
+          be.copy(Mat.of(g.h0()).rows(top * b, b), Mat.of(dTop));
+          be.axpby(1f, dQuery, 1f, dTop);
+          be.copy(Mat.of(dTop), Mat.of(g.h0()).rows(top * b, b));
           dh = g.h0();
           dc = g.c0();
         }
@@ -618,6 +704,9 @@ public final class Seq2SeqModel implements Module {
     int n = prev.length;
     int v = cfg.tgtVocab();
     checkIds("previous token", prev, v);
+    if (cfg.attention() == AttentionType.BAHDANAU) {
+      return bahdanauStep(enc, srcRow, prev, state, logProbs, attnOut);
+    }
     try (Tensor ids = be.uploadInts(prev, n);
         Tensor emb = tgtEmb.forward(ids, n, 1, cfg.embedSize());
         Tensor x = decoderInput(emb, state.feed());
@@ -633,15 +722,7 @@ public final class Seq2SeqModel implements Module {
         hTilde = att.out();
       }
       try {
-        be.gemm(Mat.of(hTilde), false, Mat.of(genWeight.value()), true, Mat.of(logits), 1f, 0f);
-        be.addRowVector(Mat.of(logits), genBias.value());
-        be.logSoftmax(logits, logits);
-        float[] lp = be.download(logits);
-        System.arraycopy(lp, 0, logProbs, 0, n * v);
-        if (attnOut != null && att != null) {
-          float[] w = be.download(att.weights());
-          System.arraycopy(w, 0, attnOut, 0, w.length);
-        }
+        emit(hTilde, att, logits, logProbs, attnOut);
         if (cfg.inputFeeding()) {
           feed = be.zeros(1, n, cfg.decoderHidden());
           be.copy(hTilde, feed);
@@ -659,6 +740,54 @@ public final class Seq2SeqModel implements Module {
         be.copy(dec.cN(), c);
       }
       return new State(h, c, feed);
+    }
+  }
+
+  /** Log-probabilities of h̃ (N, H) into logProbs (N, V) and the attention weights into attnOut. */
+  private void emit(
+      Tensor hTilde, LuongAttention.Step att, Tensor logits, float[] logProbs, float[] attnOut) {
+    be.gemm(Mat.of(hTilde), false, Mat.of(genWeight.value()), true, Mat.of(logits), 1f, 0f);
+    be.addRowVector(Mat.of(logits), genBias.value());
+    be.logSoftmax(logits, logits);
+    float[] lp = be.download(logits);
+    System.arraycopy(lp, 0, logProbs, 0, lp.length);
+    if (attnOut != null && att != null) {
+      float[] w = be.download(att.weights());
+      System.arraycopy(w, 0, attnOut, 0, w.length);
+    }
+  }
+
+  /** {@link #decodeStep} with Bahdanau attention (see {@link #bahdanauPass}). */
+  private State bahdanauStep(
+      Encoded enc, int[] srcRow, int[] prev, State state, float[] logProbs, float[] attnOut) {
+    int n = prev.length;
+    int e = cfg.embedSize();
+    int m = cfg.memorySize();
+    int hd = cfg.decoderHidden();
+    int top = cfg.decoderLayers() - 1;
+    Tensor[] rows = enc.rowsFor(srcRow);
+    try (Tensor ids = be.uploadInts(prev, n);
+        Tensor emb = tgtEmb.forward(ids, n, 1, e);
+        Tensor query = be.zeros(n, 1, hd);
+        Tensor x = be.zeros(n, 1, e + m);
+        Tensor logits = be.zeros(n, cfg.tgtVocab())) {
+      be.copy(Mat.of(state.h()).rows(top * n, n), Mat.of(query));
+      try (LuongAttention.Step att = attention.attend(rows[0], rows[1], rows[2], query)) {
+        be.copy(Mat.of(emb), Mat.of(x).cols(0, e));
+        be.copy(att.context(), Mat.of(x).cols(e, m));
+        try (RecurrentOutput dec = decoder.forward(x, null, state.h(), state.c(), false)) {
+          attention.readout(att, dec.output());
+          emit(att.out(), att, logits, logProbs, attnOut);
+          Tensor h = be.zeros(dec.hN().shape().dims());
+          be.copy(dec.hN(), h);
+          Tensor c = null;
+          if (dec.cN() != null) {
+            c = be.zeros(dec.cN().shape().dims());
+            be.copy(dec.cN(), c);
+          }
+          return new State(h, c, null);
+        }
+      }
     }
   }
 

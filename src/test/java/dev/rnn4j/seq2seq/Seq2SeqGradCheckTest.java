@@ -28,7 +28,9 @@ class Seq2SeqGradCheckTest {
         Arguments.of(CellType.RNN_TANH, AttentionType.GENERAL, true, 1, 1, true, false),
         Arguments.of(CellType.LSTM, AttentionType.CONCAT, true, 1, 1, false, false),
         Arguments.of(CellType.LSTM, AttentionType.GENERAL, true, 2, 2, true, true),
-        Arguments.of(CellType.GRU, AttentionType.CONCAT, false, 1, 1, false, true));
+        Arguments.of(CellType.GRU, AttentionType.CONCAT, false, 1, 1, false, true),
+        Arguments.of(CellType.LSTM, AttentionType.BAHDANAU, true, 1, 2, false, false),
+        Arguments.of(CellType.GRU, AttentionType.BAHDANAU, false, 2, 1, true, false));
   }
 
   @ParameterizedTest(name = "{0} {1} bi={2} enc={3} dec={4} tied={5} feed={6}")

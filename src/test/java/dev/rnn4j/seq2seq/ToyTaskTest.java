@@ -19,7 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * The classic toy task: [1,2,3] → [2,4,6], [4,5,6] → [3,5,7], [7,8,9] → [1,6,9]. Token t is id t +
@@ -30,13 +30,12 @@ class ToyTaskTest {
   static final int[][] SRC = {{4, 5, 6}, {7, 8, 9}, {10, 11, 12}};
   static final int[][] TGT = {{5, 7, 9}, {6, 8, 10}, {4, 9, 12}};
 
-  @ParameterizedTest(name = "input feeding {0}")
-  @ValueSource(booleans = {false, true})
-  void learnsTheToyTaskAndDecodesConcurrently(boolean feed) throws Exception {
+  @ParameterizedTest(name = "{0} input feeding {1}")
+  @CsvSource({"GENERAL, false", "GENERAL, true", "BAHDANAU, false"})
+  void learnsTheToyTaskAndDecodesConcurrently(AttentionType att, boolean feed) throws Exception {
     Backend be = TestBackends.cpu();
     Seq2SeqConfig cfg =
-        new Seq2SeqConfig(
-            13, 13, 16, CellType.LSTM, 32, 1, true, 32, 1, AttentionType.GENERAL, 0f, false, feed);
+        new Seq2SeqConfig(13, 13, 16, CellType.LSTM, 32, 1, true, 32, 1, att, 0f, false, feed);
     Seq2SeqBatch batch = Seq2SeqBatch.of(SRC, TGT, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
     TrainOptions opts = TrainOptions.defaults().withEpochs(150).withLr(0.01f).withEarlyStop(0);
     ByteArrayOutputStream logBytes = new ByteArrayOutputStream();

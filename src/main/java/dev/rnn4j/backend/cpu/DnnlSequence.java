@@ -437,6 +437,42 @@ final class DnnlSequence implements FusedSequence {
     }
   }
 
+  /**
+   * W_ih and W_hh reordered into the primitive's layouts {@code wl} and {@code wi}, the two
+   * reorders on two threads.
+   */
+  private Tensor[] pack(
+      reorder toLayer,
+      memory.desc wl,
+      reorder toIter,
+      memory.desc wi,
+      Prims p,
+      Tensor wIh,
+      Tensor wHh,
+      List<Tensor> tmp) {
+    Tensor[] src = {userWeights(wIh, in, tmp), userWeights(wHh, hid, tmp)};
+    Tensor[] dst = {packed(wl, tmp), packed(wi, tmp)};
+    be.parallel()
+        .forChunks(
+            2,
+            2,
+            (from, to) -> {
+              for (int k = from; k < to; k++) {
+                List<memory> open = new ArrayList<>();
+                try {
+                  if (k == 0) {
+                    run(toLayer, mem(open, p.wLayerUser, src[0], 0), mem(open, wl, dst[0], 0));
+                  } else {
+                    run(toIter, mem(open, p.wIterUser, src[1], 0), mem(open, wi, dst[1], 0));
+                  }
+                } finally {
+                  closeAll(open);
+                }
+              }
+            });
+    return dst;
+  }
+
   /** An uninitialised buffer for a layout the primitive fills. */
   private Tensor packed(memory.desc d, List<Tensor> tmp) {
     Tensor t = be.scratch(floats(d));
@@ -477,22 +513,10 @@ final class DnnlSequence implements FusedSequence {
       int nParts = st.bounds.length - 1;
       st.workspaces = new Tensor[nParts];
       Prims p0 = prims(st.bounds[1], steps, training);
-      Tensor wl = packed(p0.wLayer, tmp);
-      Tensor wi = packed(p0.wIter, tmp);
+      Tensor[] w = pack(p0.toLayer, p0.wLayer, p0.toIter, p0.wIter, p0, wIh, wHh, tmp);
+      Tensor wl = w[0];
+      Tensor wi = w[1];
       Tensor bias = add(tmp, bias(bIh, bHh));
-      List<memory> open = new ArrayList<>();
-      try {
-        run(
-            p0.toLayer,
-            mem(open, p0.wLayerUser, userWeights(wIh, in, tmp), 0),
-            mem(open, p0.wLayer, wl, 0));
-        run(
-            p0.toIter,
-            mem(open, p0.wIterUser, userWeights(wHh, hid, tmp), 0),
-            mem(open, p0.wIter, wi, 0));
-      } finally {
-        closeAll(open);
-      }
       Prims[] ps = new Prims[nParts];
       for (int i = 0; i < nParts; i++) {
         ps[i] = prims(st.bounds[i + 1] - st.bounds[i], steps, training);
@@ -601,22 +625,10 @@ final class DnnlSequence implements FusedSequence {
         ps[i] = prims(st.bounds[i + 1] - st.bounds[i], steps, true);
       }
       Prims p0 = ps[0];
-      Tensor wl = packed(p0.wLayerB, tmp);
-      Tensor wi = packed(p0.wIterB, tmp);
+      Tensor[] w = pack(p0.toLayerB, p0.wLayerB, p0.toIterB, p0.wIterB, p0, wIh, wHh, tmp);
+      Tensor wl = w[0];
+      Tensor wi = w[1];
       Tensor bias = add(tmp, bias(bIh, bHh));
-      List<memory> open = new ArrayList<>();
-      try {
-        run(
-            p0.toLayerB,
-            mem(open, p0.wLayerUser, userWeights(wIh, in, tmp), 0),
-            mem(open, p0.wLayerB, wl, 0));
-        run(
-            p0.toIterB,
-            mem(open, p0.wIterUser, userWeights(wHh, hid, tmp), 0),
-            mem(open, p0.wIterB, wi, 0));
-      } finally {
-        closeAll(open);
-      }
       Tensor dhNt = dhN != null ? dhN : add(tmp, be.zeros(batch, hid));
       Tensor dcNt = null;
       if (lstm) {
@@ -652,9 +664,23 @@ final class DnnlSequence implements FusedSequence {
       if (dc0 != null) {
         be.copy(Mat.of(dc0T), dc0);
       }
+      // dW_ih on one thread, dW_hh on another; the parts of one gradient add in order.
+      be.parallel()
+          .forChunks(
+              2,
+              2,
+              (from, to) -> {
+                for (int k = from; k < to; k++) {
+                  for (int i = 0; i < nParts; i++) {
+                    if (k == 0) {
+                      addWeightGrad(ps[i], ps[i].fromDwLayer, ps[i].dwLayer, dwl[i], dWih, in);
+                    } else {
+                      addWeightGrad(ps[i], ps[i].fromDwIter, ps[i].dwIter, dwi[i], dWhh, hid);
+                    }
+                  }
+                }
+              });
       for (int i = 0; i < nParts; i++) {
-        addWeightGrad(ps[i], ps[i].fromDwLayer, ps[i].dwLayer, dwl[i], dWih, in, tmp);
-        addWeightGrad(ps[i], ps[i].fromDwIter, ps[i].dwIter, dwi[i], dWhh, hid, tmp);
         addBiasGrad(db[i], dbIh, dbHh);
       }
     } finally {
@@ -722,9 +748,10 @@ final class DnnlSequence implements FusedSequence {
 
   /** grad (G·H, K) += a part's weight gradient, from the primitive's layout. */
   private void addWeightGrad(
-      Prims p, reorder from, memory.desc packed, Tensor dw, Tensor grad, int k, List<Tensor> tmp) {
+      Prims p, reorder from, memory.desc packed, Tensor dw, Tensor grad, int k) {
     memory.desc user = k == in ? p.wLayerUser : p.wIterUser;
     List<memory> open = new ArrayList<>();
+    List<Tensor> tmp = new ArrayList<>();
     try {
       if (cell != SequenceCell.GRU) {
         run(from, mem(open, packed, dw, 0), mem(open, user, grad, 0));
@@ -737,6 +764,9 @@ final class DnnlSequence implements FusedSequence {
       be.axpby(1f, torchOrder, 1f, grad);
     } finally {
       closeAll(open);
+      for (Tensor t : tmp) {
+        t.close();
+      }
     }
   }
 
