@@ -16,6 +16,15 @@ import dev.rnn4j.tensor.Tensor;
  */
 public interface FusedSequence {
 
+  /**
+   * Whether training forwards (and so backward) should use this kernel; when false, callers use it
+   * for inference only and train through the per-step cells (which the backend found faster for
+   * these sizes).
+   */
+  default boolean forTraining() {
+    return true;
+  }
+
   /** What a training forward keeps for {@link #backward}; close it when done. */
   interface Saved extends AutoCloseable {
     @Override

@@ -77,7 +77,7 @@ final class RecurrentDirection {
     int batch = d[0];
     int steps = d[1];
     int g = type.gates() * hidden;
-    if (fused != null && lengths == null) {
+    if (fused != null && lengths == null && (!training || fused.forTraining())) {
       FusedSequence.Saved saved =
           fused.forward(
               x, h0, c0, wIh.value(), wHh.value(), bIh.value(), bHh.value(), y, cN, training);

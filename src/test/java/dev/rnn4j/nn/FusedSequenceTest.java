@@ -4,7 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.Rand;
-import dev.rnn4j.TestBackends;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.cpu.CpuBackend;
 import dev.rnn4j.tensor.Tensor;
@@ -25,11 +24,15 @@ import org.junit.jupiter.params.provider.MethodSource;
 class FusedSequenceTest {
   private static CpuBackend perStep;
 
+  private static CpuBackend fusedAlways;
+
   @BeforeAll
-  static void perStepBackend() {
-    System.setProperty("rnn4j.cpu.fusedRnn", "false");
+  static void backends() {
     try {
+      System.setProperty("rnn4j.cpu.fusedRnn", "false");
       perStep = new CpuBackend(2);
+      System.setProperty("rnn4j.cpu.fusedRnn", "true");
+      fusedAlways = new CpuBackend(2);
     } finally {
       System.clearProperty("rnn4j.cpu.fusedRnn");
     }
@@ -38,6 +41,7 @@ class FusedSequenceTest {
   @AfterAll
   static void close() {
     perStep.close();
+    fusedAlways.close();
   }
 
   static List<Arguments> cases() {
@@ -68,7 +72,7 @@ class FusedSequenceTest {
   @ParameterizedTest
   @MethodSource("cases")
   void fusedEqualsPerStep(CellType cell, int batch, int steps) {
-    Backend fused = TestBackends.cpu();
+    Backend fused = fusedAlways;
     int in = 6;
     int hid = 5;
     RecurrentConfig cfg = new RecurrentConfig(cell, in, hid, 2, true, 0f);

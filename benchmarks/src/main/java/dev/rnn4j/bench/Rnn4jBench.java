@@ -49,11 +49,11 @@ public class Rnn4jBench {
   public String workload;
 
   /**
-   * {@code fused}: full-length batches run through oneDNN's RNN primitives (the default); {@code
-   * per-step}: rnn4j's own loop of one GEMM and one fused cell per step ({@code
-   * -Drnn4j.cpu.fusedRnn=false}).
+   * The CPU backend's {@code rnn4j.cpu.fusedRnn} setting: {@code auto} (the default: oneDNN's RNN
+   * primitives for inference and for training of layers up to 4M weights), {@code true} (always) or
+   * {@code false} (rnn4j's own loop of one GEMM and one fused cell per step).
    */
-  @Param({"fused"})
+  @Param({"auto"})
   public String kernels;
 
   private Workload w;
@@ -72,12 +72,7 @@ public class Rnn4jBench {
   public void setup() {
     w = Workload.valueOf(workload);
     Threads.warnIfOmpUnset("rnn4j");
-    if (!kernels.equals("fused") && !kernels.equals("per-step")) {
-      throw new IllegalArgumentException("kernels: expected fused or per-step, got " + kernels);
-    }
-    if (kernels.equals("per-step")) {
-      System.setProperty("rnn4j.cpu.fusedRnn", "false");
-    }
+    System.setProperty("rnn4j.cpu.fusedRnn", kernels);
     backend = Backends.create("cpu");
     SplittableRandom rng = new SplittableRandom(42);
     if (w.kind == Workload.Kind.GEMM) {

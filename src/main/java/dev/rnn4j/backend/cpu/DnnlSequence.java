@@ -87,9 +87,11 @@ final class DnnlSequence implements FusedSequence {
   private final int hid;
   private final int gates;
   private final int biasGates;
+  private final boolean forTraining;
   private final ConcurrentHashMap<Long, Prims> cache = new ConcurrentHashMap<>();
 
-  DnnlSequence(CpuBackend be, SequenceCell cell, int inputSize, int hiddenSize) {
+  DnnlSequence(
+      CpuBackend be, SequenceCell cell, int inputSize, int hiddenSize, boolean forTraining) {
     if (inputSize < 1 || hiddenSize < 1) {
       throw new IllegalArgumentException(
           "input and hidden sizes must be >= 1, got " + inputSize + " and " + hiddenSize);
@@ -100,6 +102,12 @@ final class DnnlSequence implements FusedSequence {
     this.hid = hiddenSize;
     this.gates = cell.gates();
     this.biasGates = cell == SequenceCell.GRU ? 4 : gates;
+    this.forTraining = forTraining;
+  }
+
+  @Override
+  public boolean forTraining() {
+    return forTraining;
   }
 
   private static memory.desc desc(memory.format_tag tag, long... dims) {
