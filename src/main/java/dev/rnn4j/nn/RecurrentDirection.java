@@ -26,6 +26,9 @@ final class RecurrentDirection {
   final Parameter bHh; // (G·H)
   private final FusedSequence fused; // null: per-step cells only
 
+  /** Sequences shorter than this run the per-step cells even where a fused kernel exists. */
+  static final int FUSED_MIN_STEPS = 4;
+
   RecurrentDirection(
       CellType type,
       int inputSize,
@@ -77,7 +80,12 @@ final class RecurrentDirection {
     int batch = d[0];
     int steps = d[1];
     int g = type.gates() * hidden;
-    if (fused != null && lengths == null && (!training || fused.forTraining())) {
+    // A fused kernel repacks the weights on every call: for a step or two (decoding, input
+    // feeding) the per-step path, which uses them as they are, is cheaper.
+    if (fused != null
+        && lengths == null
+        && steps >= FUSED_MIN_STEPS
+        && (!training || fused.forTraining())) {
       FusedSequence.Saved saved =
           fused.forward(
               x, h0, c0, wIh.value(), wHh.value(), bIh.value(), bHh.value(), y, cN, training);

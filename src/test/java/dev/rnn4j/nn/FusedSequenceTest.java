@@ -47,7 +47,7 @@ class FusedSequenceTest {
   static List<Arguments> cases() {
     return List.of(
         Arguments.of(CellType.LSTM, 16, 7),
-        Arguments.of(CellType.LSTM, 9, 1),
+        Arguments.of(CellType.LSTM, 9, RecurrentDirection.FUSED_MIN_STEPS),
         Arguments.of(CellType.GRU, 16, 7),
         Arguments.of(CellType.GRU, 3, 5),
         Arguments.of(CellType.RNN_TANH, 16, 7),
