@@ -1,6 +1,7 @@
 package dev.rnn4j.spark;
 
 import java.io.Serializable;
+import java.util.concurrent.atomic.AtomicLong;
 import org.apache.spark.TaskContext;
 
 /**
@@ -13,12 +14,16 @@ import org.apache.spark.TaskContext;
  * @param failedAttempts attempts that fail (1: the first attempt fails, the retry succeeds)
  */
 record FailureInjector(long step, int partition, int failedAttempts) implements Serializable {
+  /** Failures thrown in this JVM (in local mode: all of them). */
+  static final AtomicLong THROWN = new AtomicLong();
+
   void maybeFail(long currentStep, int currentPartition) {
     TaskContext tc = TaskContext.get();
     if (currentStep == step
         && currentPartition == partition
         && tc != null
         && tc.attemptNumber() < failedAttempts) {
+      THROWN.incrementAndGet();
       throw new IllegalStateException(
           "injected failure: step "
               + step
