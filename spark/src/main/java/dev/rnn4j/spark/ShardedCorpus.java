@@ -1,6 +1,8 @@
 package dev.rnn4j.spark;
 
 import dev.rnn4j.data.Example;
+import dev.rnn4j.data.Tokenizer;
+import dev.rnn4j.data.Vocabulary;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -46,11 +48,27 @@ public final class ShardedCorpus implements AutoCloseable {
   }
 
   /**
-   * Tokenizes and encodes the text pairs of {@code pairs} on the executors. Pairs with a null or
-   * token-less source, a null target, or either side longer than {@code maxLength} tokens are left
-   * out (and counted in {@link #rejected()}). The global index follows the Dataset's order.
+   * Tokenizes and encodes the text pairs of {@code pairs} on the executors (char or whitespace
+   * tokenizers). Pairs with a null or token-less source, a null target, or either side longer than
+   * {@code maxLength} tokens are left out (and counted in {@link #rejected()}). The global index
+   * follows the Dataset's order, so the same input gives the same corpus (and batches) on every
+   * run.
    */
-  static ShardedCorpus of(
+  public static ShardedCorpus fromText(
+      Dataset<Row> pairs,
+      String sourceCol,
+      String targetCol,
+      Tokenizer sourceTokenizer,
+      Tokenizer targetTokenizer,
+      Vocabulary sourceVocab,
+      Vocabulary targetVocab,
+      int partitions,
+      int maxLength) {
+    TextCodec codec = new TextCodec(sourceTokenizer, targetTokenizer, sourceVocab, targetVocab);
+    return of(pairs, sourceCol, targetCol, codec, partitions, maxLength);
+  }
+
+  private static ShardedCorpus of(
       Dataset<Row> pairs,
       String sourceCol,
       String targetCol,
