@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.Backends;
+import dev.rnn4j.seq2seq.ModelDirectory;
 import dev.rnn4j.seq2seq.Seq2SeqModel;
 import dev.rnn4j.train.GradientClipping;
 import dev.rnn4j.train.LrSchedule;
@@ -14,12 +15,15 @@ import dev.rnn4j.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Synchronous data parallelism is exact: over 2 shards (local[2]) the loss of every step, the epoch
@@ -144,5 +148,73 @@ class SyncTrainingTest {
         "sync vs single process: max loss diff %.3g, max weight diff %.3g over %d weights%n",
         maxLossDiff, maxW, weights.length);
     assertTrue(reference[15] < reference[0], "training lowers the loss");
+  }
+
+  /** A dev metric that never improves after the first epoch. */
+  static final Trainer.Metric FLAT =
+      new Trainer.Metric() {
+        @Override
+        public String name() {
+          return "flat";
+        }
+
+        @Override
+        public double evaluate(Seq2SeqModel m) {
+          return 1.0;
+        }
+      };
+
+  @Test
+  void plateauDecayEarlyStoppingAndCheckpointsAsTrainer(@TempDir Path dir) throws Exception {
+    // 5 epochs allowed; the metric is flat after epoch 1: the rate halves after each flat epoch
+    // (plateau patience 0) and training stops after 2 flat epochs (patience 2), at epoch 3.
+    TrainOptions t =
+        new TrainOptions(5, 3e-3f, "adam", 0f, 0f, 1.0, 0f, "constant", 0.5f, 0, 1, 2, SEED);
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
+    Trainer.TrainerState ref = new Trainer.TrainerState();
+    Trainer.Result want;
+    try (Seq2SeqModel m = new Seq2SeqModel(be, data.config(0f), SEED);
+        Optimizer opt = t.newOptimizer()) {
+      want =
+          new Trainer(t, quiet)
+              .fit(
+                  m,
+                  opt,
+                  ref,
+                  SingleProcess.data(data.train, BATCH, SEED),
+                  data.devBatches(),
+                  FLAT,
+                  null,
+                  null);
+    }
+    Trainer.TrainerState state = new Trainer.TrainerState();
+    SparkTrainer.Result got;
+    try (ShardedCorpus corpus = ShardedCorpus.of(TestSpark.jsc(), data.train, 2);
+        Seq2SeqModel m = new Seq2SeqModel(be, data.config(0f), SEED);
+        Optimizer opt = t.newOptimizer()) {
+      got =
+          new SparkTrainer(TestSpark.jsc(), SparkTrainOptions.sync(t, BATCH), quiet)
+              .fit(
+                  m, opt, state, corpus, data.devBatches(), FLAT, data.checkpoints(dir, SEED), dir);
+    }
+    assertEquals(3, want.epochs());
+    assertEquals(want.epochs(), got.epochs());
+    assertEquals(want.updates(), got.updates());
+    assertEquals(ref.lr, state.lr, "rate after two plateau decays");
+    assertEquals(3e-3f / 4, state.lr, 1e-9);
+    assertEquals(ref.badEpochs, state.badEpochs);
+    // "best" is epoch 1's model, "last" epoch 3's; both resumable.
+    Trainer.TrainerState best = new Trainer.TrainerState();
+    Trainer.TrainerState last = new Trainer.TrainerState();
+    try (ModelDirectory.Loaded b = ModelDirectory.load(dir.resolve("best"), be);
+        ModelDirectory.Loaded l = ModelDirectory.load(dir.resolve("last"), be);
+        Optimizer o1 = t.newOptimizer();
+        Optimizer o2 = t.newOptimizer()) {
+      ModelDirectory.loadTraining(dir.resolve("best"), b.model(), o1, best);
+      ModelDirectory.loadTraining(dir.resolve("last"), l.model(), o2, last);
+    }
+    assertEquals(2, best.epoch);
+    assertEquals(4, last.epoch);
+    assertTrue(Files.isRegularFile(dir.resolve("loss.svg")));
   }
 }
