@@ -108,6 +108,7 @@ class SyncTrainingTest {
     SparkTrainer.Result r;
     float[] weights;
     Trainer.TrainerState state = new Trainer.TrainerState();
+    long replicasBefore = ExecutorRuntime.replicasCreated();
     try (ShardedCorpus corpus = ShardedCorpus.of(TestSpark.jsc(), data.train, 2);
         Seq2SeqModel m = new Seq2SeqModel(be, data.config(0f), SEED);
         Optimizer opt = t.newOptimizer()) {
@@ -116,6 +117,9 @@ class SyncTrainingTest {
               .fit(m, opt, state, corpus, data.devBatches(), null, null, null);
       weights = G2pSample.weights(m);
     }
+    // 16 steps × 2 tasks, but at most one replica per task slot (local[2]), built once.
+    long replicas = ExecutorRuntime.replicasCreated() - replicasBefore;
+    assertTrue(replicas >= 1 && replicas <= 2, replicas + " replicas");
     assertEquals(16, reference.length, "240 pairs / 32 = 8 batches per epoch, 2 epochs");
     assertEquals(reference.length, r.stepLosses().length);
     // Losses: the same sums in another order (a shard's GEMMs have fewer rows) → relative 1e-5.

@@ -23,6 +23,7 @@ public final class SparkMain implements Callable<Integer> {
   /** Runs the command line; returns the exit code (a library never calls System.exit). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new SparkMain());
+    cl.setOverwrittenOptionsAllowed(true); // the last of a repeated option wins (scripts)
     cl.setExecutionExceptionHandler(
         (e, cmd, parsed) -> {
           cmd.getErr().println("rnn4j-spark: " + e.getMessage());
