@@ -1,11 +1,8 @@
 package dev.rnn4j.spark;
 
 import dev.rnn4j.data.Batcher;
-import dev.rnn4j.nn.Parameter;
 import dev.rnn4j.seq2seq.Seq2SeqBatch;
 import dev.rnn4j.seq2seq.Seq2SeqModel;
-import dev.rnn4j.train.Adam;
-import dev.rnn4j.train.GradientClipping;
 import dev.rnn4j.train.LossCurve;
 import dev.rnn4j.train.LrSchedule;
 import dev.rnn4j.train.Optimizer;
@@ -19,9 +16,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import org.apache.spark.api.java.JavaPairRDD;
 import org.apache.spark.api.java.JavaSparkContext;
-import org.apache.spark.broadcast.Broadcast;
 
 /**
  * Data-parallel training of a {@link Seq2SeqModel} on Spark, with the parameters on the driver.
@@ -113,15 +108,12 @@ public final class SparkTrainer {
       state.lr = t.lr();
     }
     String runId = UUID.randomUUID().toString();
-    List<Parameter> params = model.parameters();
-    int n = FlatParameters.size(params);
     ModelShape shape = ModelShape.of(model.config());
-    int parts = train.partitions();
+    DriverSteps steps = new DriverSteps(jsc, opts, log);
     List<Double> stepLosses = new ArrayList<>();
     long step = 0;
     long tokensAll = 0;
     double trainSeconds = 0;
-    int firstEpoch = state.epoch;
     long t0 = System.nanoTime();
     double seconds = 0;
     try {
@@ -155,9 +147,9 @@ public final class SparkTrainer {
                   failure);
           Partial sum;
           if (opts.mode() == SparkTrainOptions.Mode.SYNC) {
-            sum = syncStep(model, opt, state, schedule, train, ctx, step, group[0], parts);
+            sum = steps.sync(model, opt, state, schedule, train, ctx, step, group[0]);
           } else {
-            sum = averagingRound(model, opt, state, schedule, train, ctx, step, group, parts, n);
+            sum = steps.averaging(model, opt, state, schedule, train, ctx, step, group);
           }
           model.setDropoutCalls(model.dropoutCalls() + k);
           long before = totalBatches(state, plan.length);
@@ -255,117 +247,6 @@ public final class SparkTrainer {
         log.println("rnn4j-spark: could not release the executors' model replicas: " + e);
       }
     }
-  }
-
-  private Partial syncStep(
-      Seq2SeqModel model,
-      Optimizer opt,
-      Trainer.TrainerState state,
-      LrSchedule schedule,
-      ShardedCorpus train,
-      StepContext ctx,
-      long step,
-      int[] batch,
-      int parts) {
-    int tokens = 0;
-    for (int i : batch) {
-      tokens += train.targetLengths()[i] + 1;
-    }
-    // As Trainer: gradScale 1 / (batch target tokens · accumulate), accumulate = 1.
-    float scale = 1f / tokens;
-    List<Parameter> params = model.parameters();
-    Broadcast<float[]> bc = jsc.broadcast(FlatParameters.values(params));
-    Partial sum;
-    try {
-      JavaPairRDD<Integer, Partial> partials =
-          train.shards().mapPartitionsToPair(new GradientTask(ctx, step, bc, batch, scale, parts));
-      sum = OrderedTreeSum.sum(partials, parts, opts.treeFanIn());
-    } finally {
-      bc.destroy();
-    }
-    if (sum.tokens() != tokens || sum.vector() == null) {
-      throw new IllegalStateException(
-          "step "
-              + step
-              + ": the executors returned "
-              + sum.tokens()
-              + " target tokens, the batch has "
-              + tokens
-              + "; is the corpus cached with other examples?");
-    }
-    FlatParameters.setGradients(params, sum.vector());
-    double clip = opts.train().clipNorm();
-    double norm =
-        clip > 0
-            ? GradientClipping.clipGlobalNorm(params, clip)
-            : GradientClipping.globalNorm(params);
-    if (Double.isFinite(norm)) {
-      state.updates++;
-      opt.setLearningRate(schedule.at(state.updates, state.lr));
-      opt.step(params);
-    } else {
-      state.skippedSteps++;
-      log.printf(
-          Locale.ROOT,
-          "%nskipped an update: gradient norm is %s (loss %.4f)%n",
-          norm,
-          sum.lossSum() / Math.max(1, sum.tokens()));
-    }
-    model.zeroGrad();
-    return sum;
-  }
-
-  private Partial averagingRound(
-      Seq2SeqModel model,
-      Optimizer opt,
-      Trainer.TrainerState state,
-      LrSchedule schedule,
-      ShardedCorpus train,
-      StepContext ctx,
-      long round,
-      int[][] group,
-      int parts,
-      int n) {
-    List<Parameter> params = model.parameters();
-    float[] flat =
-        opt instanceof Adam a ? AdamState.flat(a, params, n) : FlatParameters.values(params);
-    Broadcast<float[]> bc = jsc.broadcast(flat);
-    Partial sum;
-    try {
-      JavaPairRDD<Integer, Partial> partials =
-          train
-              .shards()
-              .mapPartitionsToPair(
-                  new AveragingTask(
-                      ctx,
-                      round,
-                      bc,
-                      group,
-                      LocalOptimizer.of(opts.train()),
-                      state.lr,
-                      state.updates,
-                      parts));
-      sum = OrderedTreeSum.sum(partials, parts, opts.treeFanIn());
-    } finally {
-      bc.destroy();
-    }
-    if (sum.count() == 0) {
-      throw new IllegalStateException("round " + round + ": no executor had examples to train on");
-    }
-    float[] avg = sum.vector();
-    float inv = 1f / sum.count();
-    float[] mean = new float[avg.length];
-    for (int i = 0; i < avg.length; i++) {
-      mean[i] = avg[i] * inv;
-    }
-    FlatParameters.setValues(params, Arrays.copyOfRange(mean, 0, n));
-    int k = group.length;
-    if (opt instanceof Adam a) {
-      AdamState.set(a, params, mean, n, a.steps() + k);
-    }
-    state.updates += k;
-    opt.setLearningRate(schedule.at(state.updates, state.lr));
-    return sum;
   }
 
   private static long totalBatches(Trainer.TrainerState s, int perEpoch) {

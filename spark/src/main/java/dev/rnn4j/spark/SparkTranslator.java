@@ -1,6 +1,9 @@
 package dev.rnn4j.spark;
 
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.Backends;
 import dev.rnn4j.seq2seq.DecodeOptions;
+import dev.rnn4j.seq2seq.ModelDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
@@ -54,9 +57,16 @@ public final class SparkTranslator implements AutoCloseable {
     this.errorColumn = errorColumn;
   }
 
-  /** Reads the model directory on the driver and broadcasts its files. */
+  /**
+   * Reads the model directory on the driver, checks that it loads (so that a bad directory fails
+   * here, not in every task), and broadcasts its files.
+   */
   public static SparkTranslator of(SparkSession spark, Path modelDir) throws IOException {
     ModelFiles files = ModelFiles.read(modelDir);
+    try (Backend be = Backends.create("cpu")) {
+      // Loaded and closed: the configuration, vocabularies and tensors are consistent.
+      ModelDirectory.load(modelDir, be).close();
+    }
     Broadcast<ModelFiles> bc =
         JavaSparkContext.fromSparkContext(spark.sparkContext()).broadcast(files);
     return new SparkTranslator(spark, files, bc, "auto", null);

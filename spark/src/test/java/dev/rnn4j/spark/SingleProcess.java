@@ -4,7 +4,6 @@ import dev.rnn4j.data.Batch;
 import dev.rnn4j.data.Batcher;
 import dev.rnn4j.data.Example;
 import dev.rnn4j.seq2seq.Seq2SeqBatch;
-import dev.rnn4j.seq2seq.Seq2SeqModel;
 import dev.rnn4j.train.Trainer;
 import java.util.Iterator;
 import java.util.List;
@@ -56,10 +55,5 @@ final class SingleProcess {
         };
       }
     };
-  }
-
-  /** A model's mean loss of each batch of the given epochs without training (for sanity). */
-  static double loss(Seq2SeqModel m, List<Seq2SeqBatch> batches) {
-    return Trainer.devLoss(m, batches);
   }
 }
