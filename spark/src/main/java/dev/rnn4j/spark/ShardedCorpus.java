@@ -114,18 +114,24 @@ public final class ShardedCorpus implements AutoCloseable {
             .partitionBy(new ModPartitioner(partitions))
             .mapPartitionsWithIndex(ShardedCorpus::toShard, true);
     shards.persist(StorageLevel.MEMORY_AND_DISK());
-    List<long[]> lengths =
+    // One (indices, source lengths, target lengths) triple per shard comes back, not per example.
+    List<long[][]> lengths =
         shards
-            .flatMap(
+            .map(
                 sh -> {
-                  List<long[]> out = new ArrayList<>(sh.size());
+                  long[][] l = new long[3][sh.size()];
                   for (int i = 0; i < sh.size(); i++) {
-                    out.add(new long[] {sh.index(i), sh.sourceLength(i), sh.targetLength(i)});
+                    l[0][i] = sh.index(i);
+                    l[1][i] = sh.sourceLength(i);
+                    l[2][i] = sh.targetLength(i);
                   }
-                  return out.iterator();
+                  return l;
                 })
             .collect();
-    int n = lengths.size();
+    int n = 0;
+    for (long[][] l : lengths) {
+      n += l[0].length;
+    }
     if (n == 0) {
       throw new IllegalArgumentException(
           "no usable training pairs (expected a source and a target column with text)");
@@ -133,13 +139,16 @@ public final class ShardedCorpus implements AutoCloseable {
     int[] srcLen = new int[n];
     int[] tgtLen = new int[n];
     boolean[] seen = new boolean[n];
-    for (long[] l : lengths) {
-      if (l[0] < 0 || l[0] >= n || seen[(int) l[0]]) {
-        throw new IllegalStateException("example indices are not 0.." + (n - 1) + ": " + l[0]);
+    for (long[][] l : lengths) {
+      for (int i = 0; i < l[0].length; i++) {
+        long idx = l[0][i];
+        if (idx < 0 || idx >= n || seen[(int) idx]) {
+          throw new IllegalStateException("example indices are not 0.." + (n - 1) + ": " + idx);
+        }
+        seen[(int) idx] = true;
+        srcLen[(int) idx] = (int) l[1][i];
+        tgtLen[(int) idx] = (int) l[2][i];
       }
-      seen[(int) l[0]] = true;
-      srcLen[(int) l[0]] = (int) l[1];
-      tgtLen[(int) l[0]] = (int) l[2];
     }
     return new ShardedCorpus(shards, partitions, srcLen, tgtLen, rejected);
   }

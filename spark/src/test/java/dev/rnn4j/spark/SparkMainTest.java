@@ -9,15 +9,22 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The spark-submit entry point end to end on CMUdict-format TSV files: train (2 epochs, 2 shards)
  * writes best/last model directories; translate writes input<TAB>translation for every line, in
- * order. Runs in the test's Spark session (no --master: as under spark-submit).
+ * order, and translates a Parquet column keeping the other columns. Runs in the test's Spark
+ * session (no --master: as under spark-submit).
  */
 class SparkMainTest {
   static void writeTsv(Path file, List<String[]> pairs) throws IOException {
@@ -78,6 +85,37 @@ class SparkMainTest {
       assertEquals(2, cols.length, lines.get(i));
       assertEquals(data.devText.get(i)[0], cols[0], "line " + i + " in order");
       assertTrue(cols[1].matches("[A-Z ]*"), "phonemes: " + cols[1]);
+    }
+    // Parquet in, Parquet out: every column kept, the translation and error columns added.
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < 30; i++) {
+      rows.add(RowFactory.create(500L + i, data.devText.get(i)[0]));
+    }
+    StructType schema =
+        new StructType().add("id", DataTypes.LongType).add("word", DataTypes.StringType);
+    Path words = dir.resolve("words.parquet");
+    TestSpark.session().createDataFrame(rows, schema).write().parquet(words.toString());
+    Path phonemes = dir.resolve("phonemes.parquet");
+    code =
+        SparkMain.run(
+            "translate",
+            "--model=" + out.resolve("best"),
+            "--input=" + words,
+            "--input-col=word",
+            "--output=" + phonemes,
+            "--beam=2",
+            "--executor-backend=cpu");
+    assertEquals(0, code, "translate exit code (parquet)");
+    Dataset<Row> back = TestSpark.session().read().parquet(phonemes.toString());
+    assertEquals(
+        List.of("id", "word", "translation", "error"), Arrays.asList(back.schema().fieldNames()));
+    List<Row> got = back.orderBy("id").collectAsList();
+    assertEquals(30, got.size());
+    for (int i = 0; i < 30; i++) {
+      assertEquals(500L + i, got.get(i).getLong(0));
+      assertEquals(data.devText.get(i)[0], got.get(i).getString(1));
+      assertEquals(lines.get(i).split("\t", -1)[1], got.get(i).getString(2), "as the TSV run");
+      assertTrue(got.get(i).isNullAt(3));
     }
   }
 
