@@ -138,10 +138,13 @@ final class ExecutorRuntime {
     return replicasCreated;
   }
 
-  /** Training replicas currently held for a run (idle or borrowed). */
-  static synchronized int replicas(String runId) {
-    List<Seq2SeqModel> all = ALL.get(runId);
-    return all == null ? 0 : all.size();
+  /** Training replicas currently held by all runs (idle or borrowed): 0 once runs are done. */
+  static synchronized int liveReplicas() {
+    int n = 0;
+    for (List<Seq2SeqModel> l : ALL.values()) {
+      n += l.size();
+    }
+    return n;
   }
 
   private static synchronized void closeAll() {

@@ -53,7 +53,12 @@ class FaultToleranceTest {
   record Run(double[] losses, float[] weights) {}
 
   static Run train(SparkTrainer trainer, ShardedCorpus corpus, Trainer.Checkpoints ckpt) {
-    try (Seq2SeqModel m = new Seq2SeqModel(be, data.config(0f), SEED);
+    return train(trainer, corpus, ckpt, 0f);
+  }
+
+  static Run train(
+      SparkTrainer trainer, ShardedCorpus corpus, Trainer.Checkpoints ckpt, float dropout) {
+    try (Seq2SeqModel m = new Seq2SeqModel(be, data.config(dropout), SEED);
         Optimizer opt = options().newOptimizer()) {
       SparkTrainer.Result r =
           trainer.fit(
@@ -79,6 +84,24 @@ class FaultToleranceTest {
       assertEquals(1, FailureInjector.THROWN.get() - before, "the injected failure happened");
       // Bit-identical: the retried task is a pure function of parameters, shard and step, and the
       // tree sum adds in a fixed order.
+      assertArrayEquals(clean.losses(), retried.losses());
+      assertArrayEquals(clean.weights(), retried.weights());
+    }
+  }
+
+  @Test
+  void retriedTaskWithDropoutDrawsTheSameMasks() {
+    // Dropout masks come from (step, partition) counters, not from the attempt or the timing.
+    SparkTrainOptions so = SparkTrainOptions.sync(options(), BATCH);
+    try (ShardedCorpus corpus = ShardedCorpus.of(TestSpark.jsc(), data.train, 2)) {
+      Run clean = train(new SparkTrainer(TestSpark.jsc(), so, QUIET), corpus, null, 0.3f);
+      Run retried =
+          train(
+              new SparkTrainer(TestSpark.jsc(), so, QUIET)
+                  .withFailure(new FailureInjector(5, 0, 2)),
+              corpus,
+              null,
+              0.3f);
       assertArrayEquals(clean.losses(), retried.losses());
       assertArrayEquals(clean.weights(), retried.weights());
     }

@@ -120,6 +120,7 @@ class SyncTrainingTest {
     // 16 steps × 2 tasks, but at most one replica per task slot (local[2]), built once.
     long replicas = ExecutorRuntime.replicasCreated() - replicasBefore;
     assertTrue(replicas >= 1 && replicas <= 2, replicas + " replicas");
+    assertEquals(0, ExecutorRuntime.liveReplicas(), "replicas closed when fit returns");
     assertEquals(16, reference.length, "240 pairs / 32 = 8 batches per epoch, 2 epochs");
     assertEquals(reference.length, r.stepLosses().length);
     // Losses: the same sums in another order (a shard's GEMMs have fewer rows) → relative 1e-5.
