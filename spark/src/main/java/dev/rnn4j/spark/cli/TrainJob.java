@@ -187,10 +187,8 @@ final class TrainJob implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    String fmt = Sessions.format(train, format == null ? null : format);
-    if (fmt.equals("text")) {
-      fmt = "tsv";
-    }
+    // Training pairs are TSV unless they are Parquet.
+    String fmt = Sessions.format(train, format).equals("parquet") ? "parquet" : "tsv";
     String sc = sourceCol != null ? sourceCol : "_c0";
     String tc = targetCol != null ? targetCol : "_c1";
     TrainOptions topts =
