@@ -32,7 +32,8 @@ import org.apache.spark.sql.types.StructType;
  * those of the input. Bad rows do not fail the job: a null input gives null, an input without
  * tokens ("" or blank) gives "", and a row whose decoding fails gives null (and the message, in the
  * optional error column). The executors use the backend named by {@link #withBackend} ("auto": a
- * GPU where the executor has one, else the CPU).
+ * GPU where the executor has one, else the CPU). Only the best hypothesis is returned: the n-best
+ * and attention settings of the {@link DecodeOptions} are ignored.
  *
  * <p>Closing destroys the broadcast and frees the model in this JVM (in local mode, the executors'
  * model); on a cluster, executors free theirs at exit.
