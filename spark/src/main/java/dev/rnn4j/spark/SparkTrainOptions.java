@@ -40,8 +40,8 @@ public record SparkTrainOptions(
     /**
      * Parameter averaging (as DL4J's ParameterAveragingTrainingMaster): each executor takes k local
      * optimizer steps on its part of k global batches, then parameters and Adam moments are
-     * averaged over the executors. k times less communication; not equal to single-process training
-     * (except with one partition).
+     * averaged over the executors (SGD momentum buffers are not: they restart each round). k times
+     * fewer rounds; not equal to single-process training (except with one partition).
      */
     AVERAGING
   }
