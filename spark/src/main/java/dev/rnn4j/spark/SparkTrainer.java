@@ -171,8 +171,6 @@ public final class SparkTrainer {
                 plan.length,
                 lossSum / Math.max(1, tokens),
                 tokens / Math.max(1e-9, secs));
-          }
-          if (state.batchInEpoch / 50 != (state.batchInEpoch - k) / 50) {
             state.trainCurve.add(new double[] {state.updates, lossSum / Math.max(1, tokens)});
           }
           long after = totalBatches(state, plan.length);

@@ -119,6 +119,54 @@ class SparkMainTest {
     }
   }
 
+  static int train(Path train, Path dev, Path out, int epochs, String... more) {
+    List<String> args =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--train=" + train,
+                "--dev=" + dev,
+                "--out=" + out,
+                "--embed=16",
+                "--encoder-hidden=24",
+                "--encoder-layers=1",
+                "--decoder-hidden=32",
+                "--epochs=" + epochs,
+                "--batch-size=32",
+                "--partitions=2",
+                "--dev-metric-limit=10"));
+    args.addAll(Arrays.asList(more));
+    return SparkMain.run(args.toArray(new String[0]));
+  }
+
+  @Test
+  void resumedRunEndsWhereAnUninterruptedOneEnds(@TempDir Path dir) throws IOException {
+    TestSpark.session();
+    G2pSample data = new G2pSample(96, 16);
+    Path train = dir.resolve("train.tsv");
+    Path dev = dir.resolve("dev.tsv");
+    writeTsv(train, data.trainText);
+    writeTsv(dev, data.devText);
+    assertEquals(0, train(train, dev, dir.resolve("full"), 2));
+    assertEquals(0, train(train, dev, dir.resolve("cut"), 1));
+    // A new driver, given the checkpoint (and other model options, which the checkpoint overrides).
+    assertEquals(
+        0,
+        train(
+            train,
+            dev,
+            dir.resolve("cut"),
+            2,
+            "--resume=" + dir.resolve("cut/last"),
+            "--embed=99",
+            "--seed=12345"));
+    assertEquals(
+        -1,
+        Files.mismatch(
+            dir.resolve("full/last/model.safetensors"), dir.resolve("cut/last/model.safetensors")),
+        "same final weights");
+  }
+
   @Test
   void badOptionsExitWithAMessage(@TempDir Path dir) {
     assertEquals(

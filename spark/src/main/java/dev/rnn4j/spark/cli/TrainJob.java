@@ -191,6 +191,8 @@ final class TrainJob implements Callable<Integer> {
     String fmt = Sessions.format(train, format).equals("parquet") ? "parquet" : "tsv";
     String sc = sourceCol != null ? sourceCol : "_c0";
     String tc = targetCol != null ? targetCol : "_c1";
+    // A resumed run keeps its original seed (model, batch order, dropout), as the core CLI.
+    long runSeed = resume != null ? ModelDirectory.trainingSeed(resume) : seed;
     TrainOptions topts =
         new TrainOptions(
             epochs,
@@ -205,7 +207,7 @@ final class TrainJob implements Callable<Integer> {
             plateauPatience,
             1,
             patience,
-            seed);
+            runSeed);
     SparkTrainOptions.Mode m =
         switch (mode.toLowerCase(Locale.ROOT)) {
           case "sync" -> SparkTrainOptions.Mode.SYNC;
@@ -233,8 +235,10 @@ final class TrainJob implements Callable<Integer> {
       Tokenizer tgtTok;
       Vocabulary srcVocab;
       Vocabulary tgtVocab;
+      Seq2SeqConfig config;
       if (resume != null) {
         try (ModelDirectory.Loaded l = ModelDirectory.load(resume, be)) {
+          config = l.model().config(); // the checkpoint's shape, whatever the model options say
           srcTok = l.sourceTokenizer();
           tgtTok = l.targetTokenizer();
           srcVocab = l.sourceVocab();
@@ -245,6 +249,7 @@ final class TrainJob implements Callable<Integer> {
         tgtTok = tokenizer(tgtTokenizer, "--tgt-tokenizer");
         srcVocab = Vocabulary.build(TokenCounts.count(trainDf, sc, srcTok), minFreq, maxVocab);
         tgtVocab = Vocabulary.build(TokenCounts.count(trainDf, tc, tgtTok), minFreq, maxVocab);
+        config = config(srcVocab.size(), tgtVocab.size());
       }
       int parts = partitions != null ? partitions : jsc.defaultParallelism();
       List<Example> devEx = new ArrayList<>();
@@ -273,12 +278,10 @@ final class TrainJob implements Callable<Integer> {
       }
       List<Example> metricEx = devEx.subList(0, Math.min(devEx.size(), devMetricLimit));
       Files.createDirectories(out);
-      long runSeed = resume != null ? ModelDirectory.trainingSeed(resume) : seed;
       try (ShardedCorpus corpus =
               ShardedCorpus.fromText(
                   trainDf, sc, tc, srcTok, tgtTok, srcVocab, tgtVocab, parts, maxLength);
-          Seq2SeqModel model =
-              new Seq2SeqModel(be, config(srcVocab.size(), tgtVocab.size()), runSeed);
+          Seq2SeqModel model = new Seq2SeqModel(be, config, runSeed);
           Optimizer opt = topts.newOptimizer()) {
         Trainer.TrainerState state = new Trainer.TrainerState();
         if (resume != null) {
