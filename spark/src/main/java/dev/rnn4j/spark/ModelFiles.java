@@ -21,7 +21,7 @@ import java.util.stream.Stream;
  * Training state files (trainer.json, optimizer.safetensors) are left out: translation does not
  * need them.
  */
-public final class ModelFiles implements Serializable {
+final class ModelFiles implements Serializable {
   private static final long serialVersionUID = 1L;
   private static final List<String> TRAINING_ONLY =
       List.of("trainer.json", "optimizer.safetensors");
@@ -35,7 +35,7 @@ public final class ModelFiles implements Serializable {
   }
 
   /** Reads the regular files of {@code dir} (a directory written by ModelDirectory.save). */
-  public static ModelFiles read(Path dir) throws IOException {
+  static ModelFiles read(Path dir) throws IOException {
     if (!Files.isRegularFile(dir.resolve("config.json"))) {
       throw new IOException(
           dir
@@ -63,12 +63,12 @@ public final class ModelFiles implements Serializable {
   }
 
   /** SHA-256 of names and contents (hex). */
-  public String id() {
+  String id() {
     return id;
   }
 
   /** Total size of the files in bytes (what one broadcast ships). */
-  public long bytes() {
+  long bytes() {
     long n = 0;
     for (byte[] b : files.values()) {
       n += b.length;
