@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.BackendUnavailableException;
 import dev.rnn4j.backend.Backends;
+import dev.rnn4j.seq2seq.DecodeOptions;
 import dev.rnn4j.seq2seq.Seq2SeqModel;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.TrainOptions;
@@ -14,8 +15,13 @@ import dev.rnn4j.train.Trainer;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Executors on the CUDA backend: synchronous training with GPU executors follows the CPU run (same
@@ -31,6 +37,19 @@ class CudaExecutorTest {
       unavailable = null;
     } catch (BackendUnavailableException e) {
       unavailable = e.getMessage();
+    }
+  }
+
+  @Test
+  void gpuExecutorsTranslateLikeCpuExecutors(@TempDir Path dir) throws Exception {
+    assumeTrue(unavailable == null, () -> "CUDA unavailable: " + unavailable);
+    Path model = SparkTranslatorTest.trainToyModel(dir.resolve("toy"));
+    List<String> lines = List.of("1 2 3", "4 5 6", "7 8 9", "3 2 1", "9");
+    Dataset<String> ds = TestSpark.session().createDataset(lines, Encoders.STRING());
+    try (SparkTranslator t = SparkTranslator.of(TestSpark.session(), model)) {
+      assertEquals(
+          t.withBackend("cpu").translate(ds, DecodeOptions.beam(3)).collectAsList(),
+          t.withBackend("cuda").translate(ds, DecodeOptions.beam(3)).collectAsList());
     }
   }
 

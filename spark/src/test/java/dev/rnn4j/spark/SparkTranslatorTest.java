@@ -44,7 +44,12 @@ class SparkTranslatorTest {
   static Path model;
 
   @BeforeAll
-  static void trainToyModel() throws Exception {
+  static void setUp() throws Exception {
+    model = trainToyModel(dir.resolve("toy"));
+  }
+
+  /** Trains the README's toy model (150 Adam steps, CPU) and saves it to {@code out}. */
+  static Path trainToyModel(Path out) throws Exception {
     int[][] src = {{4, 5, 6}, {7, 8, 9}, {10, 11, 12}};
     int[][] tgt = {{5, 7, 9}, {6, 8, 10}, {4, 9, 12}};
     var cfg =
@@ -52,7 +57,6 @@ class SparkTranslatorTest {
             13, 13, 16, CellType.LSTM, 32, 1, true, 32, 1, AttentionType.GENERAL, 0f, false, false);
     Seq2SeqBatch batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
     Vocabulary v = Vocabulary.of(List.of("1", "2", "3", "4", "5", "6", "7", "8", "9"));
-    model = dir.resolve("toy");
     try (Backend be = Backends.create("cpu");
         var m = new Seq2SeqModel(be, cfg, 3);
         var adam = new Adam(0.01f)) {
@@ -61,8 +65,9 @@ class SparkTranslatorTest {
         m.trainStep(batch, 0f, 1f / batch.targetTokens());
         adam.step(m.parameters());
       }
-      ModelDirectory.save(model, m, v, v, TOK, TOK, null);
+      ModelDirectory.save(out, m, v, v, TOK, TOK, null);
     }
+    return out;
   }
 
   /** What the core library gives for one line, translated alone. */
