@@ -113,8 +113,51 @@ public final class Batcher {
 
   /** The example indices of every batch of epoch {@code e}, in the order they are returned. */
   int[][] plan(long e) {
-    Draws rng = new Draws(CounterRng.bits(seed, e));
     int n = examples.size();
+    int[] srcLen = new int[n];
+    int[] tgtLen = new int[n];
+    for (int i = 0; i < n; i++) {
+      srcLen[i] = examples.get(i).source().length;
+      tgtLen[i] = examples.get(i).target().length;
+    }
+    return planEpoch(srcLen, tgtLen, batchSize, bucketWindow, seed, e);
+  }
+
+  /**
+   * The batches of epoch {@code epoch} as example indices, from the examples' lengths alone:
+   * exactly the batches, in the order, that a {@code Batcher(examples, batchSize, bucketWindow,
+   * seed)} returns for that epoch when {@code sourceLengths[i]} and {@code targetLengths[i]} are
+   * the lengths of example i. For planning where the examples themselves live elsewhere (e.g. on
+   * the workers of a cluster, with only their lengths on the coordinator).
+   *
+   * @param sourceLengths (N) source length of each example, >= 1
+   * @param targetLengths (N) target length of each example (without BOS/EOS), >= 0
+   * @return ⌈N / batchSize⌉ arrays of example indices in [0, N)
+   */
+  public static int[][] planEpoch(
+      int[] sourceLengths,
+      int[] targetLengths,
+      int batchSize,
+      int bucketWindow,
+      long seed,
+      long epoch) {
+    int n = sourceLengths.length;
+    if (n == 0 || targetLengths.length != n) {
+      throw new IllegalArgumentException(
+          "need one source and one target length per example, at least one example; got "
+              + n
+              + " and "
+              + targetLengths.length);
+    }
+    if (batchSize < 1 || bucketWindow < 1) {
+      throw new IllegalArgumentException(
+          "batchSize and bucketWindow must be >= 1, got " + batchSize + " and " + bucketWindow);
+    }
+    if (epoch < 0) {
+      throw new IllegalArgumentException("epoch must be >= 0, got " + epoch);
+    }
+    int batches = (n + batchSize - 1) / batchSize;
+    Draws rng = new Draws(CounterRng.bits(seed, epoch));
     Integer[] order = new Integer[n];
     for (int i = 0; i < n; i++) {
       order[i] = i;
@@ -127,28 +170,28 @@ public final class Batcher {
     }
     // Stable sort keeps the shuffled order among equal lengths.
     Comparator<Integer> byLength =
-        Comparator.comparingInt((Integer i) -> examples.get(i).source().length)
-            .thenComparingInt(i -> examples.get(i).target().length);
+        Comparator.comparingInt((Integer i) -> sourceLengths[i])
+            .thenComparingInt(i -> targetLengths[i]);
     int window = (int) Math.min((long) bucketWindow * batchSize, n);
     for (int from = 0; from < n; from += window) {
       Arrays.sort(order, from, Math.min(n, from + window), byLength);
     }
-    int[][] batches = new int[batchesPerEpoch][];
-    for (int b = 0; b < batchesPerEpoch; b++) {
+    int[][] plan = new int[batches][];
+    for (int b = 0; b < batches; b++) {
       int from = b * batchSize;
       int to = Math.min(n, from + batchSize);
-      batches[b] = new int[to - from];
+      plan[b] = new int[to - from];
       for (int i = from; i < to; i++) {
-        batches[b][i - from] = order[i];
+        plan[b][i - from] = order[i];
       }
     }
-    for (int i = batchesPerEpoch - 1; i > 0; i--) {
+    for (int i = batches - 1; i > 0; i--) {
       int j = rng.nextInt(i + 1);
-      int[] tmp = batches[i];
-      batches[i] = batches[j];
-      batches[j] = tmp;
+      int[] tmp = plan[i];
+      plan[i] = plan[j];
+      plan[j] = tmp;
     }
-    return batches;
+    return plan;
   }
 
   /**

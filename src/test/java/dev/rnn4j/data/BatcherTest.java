@@ -164,6 +164,27 @@ class BatcherTest {
     assertEquals(GOLDEN_PLAN, sb.toString());
   }
 
+  /** The length-only plan is the batcher's own: same batches, same order, in every epoch. */
+  @Test
+  void planEpochFromLengthsMatchesTheBatcher() {
+    List<Example> ex = examples(37, 9);
+    int[] srcLen = ex.stream().mapToInt(e -> e.source().length).toArray();
+    int[] tgtLen = ex.stream().mapToInt(e -> e.target().length).toArray();
+    Batcher b = new Batcher(ex, 4, 3, 77);
+    for (int epoch = 0; epoch < 3; epoch++) {
+      int[][] plan = Batcher.planEpoch(srcLen, tgtLen, 4, 3, 77, epoch);
+      assertEquals(b.batchesPerEpoch(), plan.length);
+      for (int[] batch : plan) {
+        assertArrayEquals(batch, b.next().indices(), "epoch " + epoch);
+      }
+    }
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Batcher.planEpoch(srcLen, new int[3], 4, 3, 77, 0));
+    assertTrue(e.getMessage().contains("got 37 and 3"), e.getMessage());
+  }
+
   private static final String GOLDEN_PLAN = "[0][8, 1, 9][6, 5, 2][4, 7, 3]";
 
   @Test

@@ -1,0 +1,417 @@
+package dev.rnn4j.spark.cli;
+
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.Backends;
+import dev.rnn4j.data.Batch;
+import dev.rnn4j.data.Batcher;
+import dev.rnn4j.data.CharTokenizer;
+import dev.rnn4j.data.Example;
+import dev.rnn4j.data.Tokenizer;
+import dev.rnn4j.data.Vocabulary;
+import dev.rnn4j.data.WhitespaceTokenizer;
+import dev.rnn4j.metrics.Scores;
+import dev.rnn4j.nn.CellType;
+import dev.rnn4j.seq2seq.AttentionType;
+import dev.rnn4j.seq2seq.DecodeOptions;
+import dev.rnn4j.seq2seq.Hypothesis;
+import dev.rnn4j.seq2seq.ModelDirectory;
+import dev.rnn4j.seq2seq.Seq2SeqBatch;
+import dev.rnn4j.seq2seq.Seq2SeqConfig;
+import dev.rnn4j.seq2seq.Seq2SeqModel;
+import dev.rnn4j.seq2seq.Translator;
+import dev.rnn4j.spark.ShardedCorpus;
+import dev.rnn4j.spark.SparkTrainOptions;
+import dev.rnn4j.spark.SparkTrainer;
+import dev.rnn4j.spark.TokenCounts;
+import dev.rnn4j.train.Optimizer;
+import dev.rnn4j.train.TrainOptions;
+import dev.rnn4j.train.Trainer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.apache.spark.api.java.JavaSparkContext;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(
+    name = "train",
+    mixinStandardHelpOptions = true,
+    description =
+        "Data-parallel training on Spark from a TSV (source<TAB>target) or Parquet corpus; writes"
+            + " OUT/best and OUT/last model directories (the core rnn4j format).")
+final class TrainJob implements Callable<Integer> {
+  @Option(names = "--train", required = true, description = "training pairs (any Spark path)")
+  String train;
+
+  @Option(names = "--dev", required = true, description = "dev pairs (collected to the driver)")
+  String dev;
+
+  @Option(names = "--format", description = "tsv or parquet (default: by extension)")
+  String format;
+
+  @Option(names = "--source-col", description = "source column (default _c0 for TSV)")
+  String sourceCol;
+
+  @Option(names = "--target-col", description = "target column (default _c1 for TSV)")
+  String targetCol;
+
+  @Option(names = "--out", required = true, description = "run directory on the driver")
+  Path out;
+
+  @Option(names = "--resume", description = "checkpoint to resume from (e.g. OUT/last)")
+  Path resume;
+
+  // ---- model
+  @Option(names = "--cell", defaultValue = "lstm")
+  String cell;
+
+  @Option(names = "--embed", defaultValue = "128")
+  int embed;
+
+  @Option(names = "--encoder-hidden", defaultValue = "256")
+  int encoderHidden;
+
+  @Option(names = "--encoder-layers", defaultValue = "2")
+  int encoderLayers;
+
+  @Option(names = "--unidirectional")
+  boolean unidirectional;
+
+  @Option(names = "--decoder-hidden", defaultValue = "512")
+  int decoderHidden;
+
+  @Option(names = "--decoder-layers", defaultValue = "1")
+  int decoderLayers;
+
+  @Option(names = "--attention", defaultValue = "general")
+  String attention;
+
+  @Option(
+      names = "--dropout",
+      defaultValue = "0.0",
+      description = "dropout (0: sync training equals single-process training)")
+  float dropout;
+
+  @Option(names = "--src-tokenizer", defaultValue = "whitespace", description = "char, whitespace")
+  String srcTokenizer;
+
+  @Option(names = "--tgt-tokenizer", defaultValue = "whitespace", description = "char, whitespace")
+  String tgtTokenizer;
+
+  @Option(names = "--min-freq", defaultValue = "1")
+  int minFreq;
+
+  @Option(names = "--max-vocab", defaultValue = "50000")
+  int maxVocab;
+
+  @Option(names = "--max-length", defaultValue = "100", description = "longer pairs are left out")
+  int maxLength;
+
+  // ---- training
+  @Option(names = "--epochs", defaultValue = "10")
+  int epochs;
+
+  @Option(names = "--batch-size", defaultValue = "64", description = "global batch size")
+  int batchSize;
+
+  @Option(names = "--lr", defaultValue = "0.002")
+  float lr;
+
+  @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd")
+  String optimizer;
+
+  @Option(names = "--weight-decay", defaultValue = "0")
+  float weightDecay;
+
+  @Option(names = "--momentum", defaultValue = "0")
+  float momentum;
+
+  @Option(names = "--clip", defaultValue = "5")
+  double clip;
+
+  @Option(names = "--label-smoothing", defaultValue = "0")
+  float labelSmoothing;
+
+  @Option(names = "--schedule", defaultValue = "constant", description = "constant or warmup:N")
+  String schedule;
+
+  @Option(names = "--plateau-factor", defaultValue = "0.5")
+  float plateauFactor;
+
+  @Option(names = "--plateau-patience", defaultValue = "0")
+  int plateauPatience;
+
+  @Option(names = "--patience", defaultValue = "4", description = "early stopping (0: never)")
+  int patience;
+
+  @Option(names = "--seed", defaultValue = "1")
+  long seed;
+
+  @Option(names = "--dev-metric-limit", defaultValue = "2000")
+  int devMetricLimit;
+
+  // ---- Spark
+  @Option(
+      names = "--partitions",
+      description = "shards = gradient tasks per step (default: spark.default.parallelism)")
+  Integer partitions;
+
+  @Option(names = "--mode", defaultValue = "sync", description = "sync or averaging")
+  String mode;
+
+  @Option(names = "--averaging-frequency", defaultValue = "4", description = "averaging: k")
+  int averagingFrequency;
+
+  @Option(names = "--executor-backend", defaultValue = "cpu", description = "cpu, cuda or auto")
+  String executorBackend;
+
+  @Option(names = "--driver-backend", defaultValue = "cpu", description = "cpu, cuda or auto")
+  String driverBackend;
+
+  @Option(names = "--tree-fan-in", defaultValue = "8")
+  int treeFanIn;
+
+  @Option(names = "--checkpoint-every", defaultValue = "0", description = "batches (0: epochs)")
+  int checkpointEvery;
+
+  @Option(
+      names = "--master",
+      description = "run Spark in this JVM (e.g. local[2]); not with spark-submit")
+  String master;
+
+  @Override
+  public Integer call() throws Exception {
+    // Training pairs are TSV unless they are Parquet.
+    String fmt = Sessions.format(train, format).equals("parquet") ? "parquet" : "tsv";
+    String sc = sourceCol != null ? sourceCol : "_c0";
+    String tc = targetCol != null ? targetCol : "_c1";
+    // A resumed run keeps its original seed (model, batch order, dropout), as the core CLI.
+    long runSeed = resume != null ? ModelDirectory.trainingSeed(resume) : seed;
+    TrainOptions topts =
+        new TrainOptions(
+            epochs,
+            lr,
+            optimizer,
+            weightDecay,
+            momentum,
+            clip,
+            labelSmoothing,
+            schedule,
+            plateauFactor,
+            plateauPatience,
+            1,
+            patience,
+            runSeed);
+    SparkTrainOptions.Mode m =
+        switch (mode.toLowerCase(Locale.ROOT)) {
+          case "sync" -> SparkTrainOptions.Mode.SYNC;
+          case "averaging" -> SparkTrainOptions.Mode.AVERAGING;
+          default ->
+              throw new IllegalArgumentException(
+                  "--mode: unknown mode '" + mode + "'; use sync or averaging");
+        };
+    SparkTrainOptions so =
+        new SparkTrainOptions(
+            topts,
+            batchSize,
+            50,
+            m,
+            averagingFrequency,
+            executorBackend,
+            treeFanIn,
+            checkpointEvery);
+    SparkSession spark = Sessions.open("rnn4j-spark train", master);
+    try (Backend be = Backends.create(driverBackend)) {
+      JavaSparkContext jsc = JavaSparkContext.fromSparkContext(spark.sparkContext());
+      Dataset<Row> trainDf = Sessions.read(spark, train, fmt);
+      Dataset<Row> devDf = Sessions.read(spark, dev, fmt);
+      Tokenizer srcTok;
+      Tokenizer tgtTok;
+      Vocabulary srcVocab;
+      Vocabulary tgtVocab;
+      Seq2SeqConfig config;
+      if (resume != null) {
+        try (ModelDirectory.Loaded l = ModelDirectory.load(resume, be)) {
+          config = l.model().config(); // the checkpoint's shape, whatever the model options say
+          srcTok = l.sourceTokenizer();
+          tgtTok = l.targetTokenizer();
+          srcVocab = l.sourceVocab();
+          tgtVocab = l.targetVocab();
+        }
+      } else {
+        srcTok = tokenizer(srcTokenizer, "--src-tokenizer");
+        tgtTok = tokenizer(tgtTokenizer, "--tgt-tokenizer");
+        srcVocab = Vocabulary.build(TokenCounts.count(trainDf, sc, srcTok), minFreq, maxVocab);
+        tgtVocab = Vocabulary.build(TokenCounts.count(trainDf, tc, tgtTok), minFreq, maxVocab);
+        config = config(srcVocab.size(), tgtVocab.size());
+      }
+      int parts = partitions != null ? partitions : jsc.defaultParallelism();
+      List<Example> devEx = new ArrayList<>();
+      for (Row r : devDf.collectAsList()) {
+        Object s = r.get(r.fieldIndex(sc));
+        Object t = r.get(r.fieldIndex(tc));
+        if (s != null && t != null) {
+          int[] x = srcVocab.encode(srcTok.tokenize(s.toString()));
+          if (x.length > 0) {
+            devEx.add(new Example(x, tgtVocab.encode(tgtTok.tokenize(t.toString()))));
+          }
+        }
+      }
+      List<Seq2SeqBatch> devBatches = new ArrayList<>();
+      for (Batch b : Batcher.evaluationBatches(devEx, batchSize)) {
+        devBatches.add(
+            new Seq2SeqBatch(
+                b.size(),
+                b.sourceSteps(),
+                b.targetSteps(),
+                b.source(),
+                b.sourceLengths(),
+                b.targetInput(),
+                b.targetOutput(),
+                b.targetLengths()));
+      }
+      List<Example> metricEx = devEx.subList(0, Math.min(devEx.size(), devMetricLimit));
+      Files.createDirectories(out);
+      try (ShardedCorpus corpus =
+              ShardedCorpus.fromText(
+                  trainDf, sc, tc, srcTok, tgtTok, srcVocab, tgtVocab, parts, maxLength);
+          Seq2SeqModel model = new Seq2SeqModel(be, config, runSeed);
+          Optimizer opt = topts.newOptimizer()) {
+        Trainer.TrainerState state = new Trainer.TrainerState();
+        if (resume != null) {
+          try (ModelDirectory.Loaded l = ModelDirectory.load(resume, be)) {
+            for (int i = 0; i < model.parameters().size(); i++) {
+              be.copy(l.model().parameters().get(i).value(), model.parameters().get(i).value());
+            }
+          }
+          ModelDirectory.loadTraining(resume, model, opt, state);
+          System.out.printf(
+              "resuming from %s at epoch %d, batch %d%n", resume, state.epoch, state.batchInEpoch);
+        }
+        long params = 0;
+        for (var p : model.parameters()) {
+          params += p.value().numel();
+        }
+        System.out.printf(
+            Locale.ROOT,
+            "model: %,d parameters; %,d training pairs (%,d left out) in %d shards, %,d dev"
+                + " pairs; mode %s; executors on %s, driver on %s%n",
+            params,
+            corpus.size(),
+            corpus.rejected(),
+            parts,
+            devEx.size(),
+            m,
+            executorBackend,
+            be.name());
+        Trainer.Metric wer =
+            new Trainer.Metric() {
+              @Override
+              public String name() {
+                return "dev WER (greedy, " + metricEx.size() + " pairs)";
+              }
+
+              @Override
+              public double evaluate(Seq2SeqModel mdl) {
+                return wordErrorRate(mdl, metricEx);
+              }
+            };
+        Vocabulary sv = srcVocab;
+        Vocabulary tv = tgtVocab;
+        Tokenizer st = srcTok;
+        Tokenizer tt = tgtTok;
+        Trainer.Checkpoints ckpt =
+            (tag, mdl, o, s) ->
+                ModelDirectory.save(
+                    out.resolve(tag),
+                    mdl,
+                    sv,
+                    tv,
+                    st,
+                    tt,
+                    new ModelDirectory.TrainingState(o, s, runSeed));
+        SparkTrainer.Result r =
+            new SparkTrainer(jsc, so, System.out)
+                .fit(model, opt, state, corpus, devBatches, wer, ckpt, out);
+        System.out.printf(
+            Locale.ROOT,
+            "done: %d epochs, %d updates (%d skipped), best dev WER %.2f%%, %.0f s;"
+                + " %,.0f target tokens/s in training steps; model in %s%n",
+            r.epochs(),
+            r.updates(),
+            r.skippedSteps(),
+            100 * r.bestMetric(),
+            r.seconds(),
+            r.tokens() / Math.max(1e-9, r.trainSeconds()),
+            out.resolve("best"));
+      }
+      return 0;
+    } finally {
+      if (master != null) {
+        spark.stop();
+      }
+    }
+  }
+
+  private Seq2SeqConfig config(int srcV, int tgtV) {
+    CellType c;
+    AttentionType a;
+    try {
+      c = CellType.valueOf(cell.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--cell: unknown cell '" + cell + "'; use lstm, gru, rnn_tanh or rnn_relu");
+    }
+    try {
+      a = AttentionType.valueOf(attention.toUpperCase(Locale.ROOT));
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException(
+          "--attention: unknown type '" + attention + "'; use general, dot, concat or none");
+    }
+    return new Seq2SeqConfig(
+        srcV,
+        tgtV,
+        embed,
+        c,
+        encoderHidden,
+        encoderLayers,
+        !unidirectional,
+        decoderHidden,
+        decoderLayers,
+        a,
+        dropout,
+        false,
+        false);
+  }
+
+  private static Tokenizer tokenizer(String name, String option) {
+    return switch (name) {
+      case "char" -> new CharTokenizer();
+      case "whitespace" -> new WhitespaceTokenizer();
+      default ->
+          throw new IllegalArgumentException(
+              option + ": unknown tokenizer '" + name + "'; use char or whitespace");
+    };
+  }
+
+  private static double wordErrorRate(Seq2SeqModel model, List<Example> examples) {
+    Translator tr = new Translator(model);
+    List<int[]> src = new ArrayList<>();
+    List<int[]> ref = new ArrayList<>();
+    for (Example e : examples) {
+      src.add(e.source());
+      ref.add(e.target());
+    }
+    List<int[]> hyp = new ArrayList<>();
+    for (List<Hypothesis> h : tr.translate(src, DecodeOptions.greedy())) {
+      hyp.add(h.get(0).tokens());
+    }
+    return Scores.of(hyp, ref).wordErrorRate();
+  }
+}
