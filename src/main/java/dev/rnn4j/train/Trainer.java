@@ -151,36 +151,9 @@ public final class Trainer {
       }
       bar.finish();
       double trainLoss = lossSum / Math.max(1, tokens);
-      state.trainCurve.add(new double[] {state.updates, trainLoss});
-      double devLoss = devLoss(model, dev);
-      state.devCurve.add(new double[] {state.updates, devLoss});
-      double m = metric == null ? devLoss : metric.evaluate(model);
-      String name = metric == null ? "dev loss" : metric.name();
-      seconds = (System.nanoTime() - t0) / 1e9;
-      boolean improved = m < state.best;
-      log.printf(
-          Locale.ROOT,
-          "epoch %d: train loss %.4f, dev loss %.4f, %s %.4f%s, lr %.2e, %.0f s%n",
-          state.epoch,
-          trainLoss,
-          devLoss,
-          name,
-          m,
-          improved ? " (best)" : "",
-          opt.learningRate(),
-          seconds);
-      if (improved) {
-        state.best = m;
-        state.badEpochs = 0;
-        state.plateauEpochs = 0;
-      } else {
-        state.badEpochs++;
-        if (++state.plateauEpochs > opts.plateauPatience() && opts.plateauFactor() < 1) {
-          state.lr *= opts.plateauFactor();
-          state.plateauEpochs = 0;
-          log.printf(Locale.ROOT, "validation plateau: learning rate now %.2e%n", state.lr);
-        }
-      }
+      EpochEnd end = endEpoch(opts, model, opt, state, dev, metric, trainLoss, t0, log);
+      boolean improved = end.improved();
+      seconds = end.seconds();
       boolean stop = opts.earlyStopPatience() > 0 && state.badEpochs >= opts.earlyStopPatience();
       double epochSeconds = seconds / Math.max(1, state.epoch - firstEpoch + 1);
       boolean outOfTime = maxSeconds > 0 && seconds + epochSeconds > maxSeconds;
@@ -215,6 +188,61 @@ public final class Trainer {
       }
     }
     return new Result(opts.epochs(), state.best, state.updates, state.skippedSteps, seconds);
+  }
+
+  /**
+   * What the end of an epoch found: whether the metric improved, and the seconds since {@code t0}.
+   */
+  public record EpochEnd(boolean improved, double seconds) {}
+
+  /**
+   * The end-of-epoch bookkeeping every training loop shares (this one and rnn4j-spark's): records
+   * the epoch's train loss and the dev loss in the curves, evaluates the metric (the dev loss when
+   * null), logs the epoch line, and updates the best value and the early-stopping and plateau
+   * counters, decaying {@code state.lr} by the plateau factor after {@code plateauPatience} epochs
+   * without improvement. The caller decides on stopping and advances the epoch.
+   */
+  public static EpochEnd endEpoch(
+      TrainOptions opts,
+      Seq2SeqModel model,
+      Optimizer opt,
+      TrainerState state,
+      List<Seq2SeqBatch> dev,
+      Metric metric,
+      double trainLoss,
+      long t0,
+      PrintStream log) {
+    state.trainCurve.add(new double[] {state.updates, trainLoss});
+    double devLoss = devLoss(model, dev);
+    state.devCurve.add(new double[] {state.updates, devLoss});
+    double m = metric == null ? devLoss : metric.evaluate(model);
+    String name = metric == null ? "dev loss" : metric.name();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    boolean improved = m < state.best;
+    log.printf(
+        Locale.ROOT,
+        "epoch %d: train loss %.4f, dev loss %.4f, %s %.4f%s, lr %.2e, %.0f s%n",
+        state.epoch,
+        trainLoss,
+        devLoss,
+        name,
+        m,
+        improved ? " (best)" : "",
+        opt.learningRate(),
+        seconds);
+    if (improved) {
+      state.best = m;
+      state.badEpochs = 0;
+      state.plateauEpochs = 0;
+    } else {
+      state.badEpochs++;
+      if (++state.plateauEpochs > opts.plateauPatience() && opts.plateauFactor() < 1) {
+        state.lr *= opts.plateauFactor();
+        state.plateauEpochs = 0;
+        log.printf(Locale.ROOT, "validation plateau: learning rate now %.2e%n", state.lr);
+      }
+    }
+    return new EpochEnd(improved, seconds);
   }
 
   /** Mean per-token loss (without label smoothing) over the dev batches. */

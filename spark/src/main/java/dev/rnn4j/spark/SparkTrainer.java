@@ -183,36 +183,10 @@ public final class SparkTrainer {
           listener.afterStep(step, mean, state);
         }
         double trainLoss = lossSum / Math.max(1, tokens);
-        state.trainCurve.add(new double[] {state.updates, trainLoss});
-        double devLoss = Trainer.devLoss(model, dev);
-        state.devCurve.add(new double[] {state.updates, devLoss});
-        double m = metric == null ? devLoss : metric.evaluate(model);
-        String name = metric == null ? "dev loss" : metric.name();
-        seconds = (System.nanoTime() - t0) / 1e9;
-        boolean improved = m < state.best;
-        log.printf(
-            Locale.ROOT,
-            "epoch %d: train loss %.4f, dev loss %.4f, %s %.4f%s, lr %.2e, %.0f s%n",
-            state.epoch,
-            trainLoss,
-            devLoss,
-            name,
-            m,
-            improved ? " (best)" : "",
-            opt.learningRate(),
-            seconds);
-        if (improved) {
-          state.best = m;
-          state.badEpochs = 0;
-          state.plateauEpochs = 0;
-        } else {
-          state.badEpochs++;
-          if (++state.plateauEpochs > t.plateauPatience() && t.plateauFactor() < 1) {
-            state.lr *= t.plateauFactor();
-            state.plateauEpochs = 0;
-            log.printf(Locale.ROOT, "validation plateau: learning rate now %.2e%n", state.lr);
-          }
-        }
+        Trainer.EpochEnd end =
+            Trainer.endEpoch(t, model, opt, state, dev, metric, trainLoss, t0, log);
+        boolean improved = end.improved();
+        seconds = end.seconds();
         boolean stop = t.earlyStopPatience() > 0 && state.badEpochs >= t.earlyStopPatience();
         int finishedEpoch = state.epoch;
         // The saved state points at the next epoch, so a resumed run starts there.
