@@ -1,5 +1,6 @@
 package dev.rnn4j.nn;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -7,9 +8,14 @@ import dev.rnn4j.Rand;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.cpu.CpuBackend;
 import dev.rnn4j.tensor.Tensor;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -104,7 +110,7 @@ class FusedSequenceTest {
         // first pass's, with nothing left over from the first pass's buffers.
         try (RecurrentOutput out = layer.forward(xt, null, h0t, c0t, true);
             RecurrentGradients g = layer.backward(out, dOutT, dhNt, dcNt)) {
-          List<float[]> got = new java.util.ArrayList<>();
+          List<float[]> got = new ArrayList<>();
           got.add(be.download(inf.output()));
           got.add(be.download(out.output()));
           got.add(be.download(out.hN()));
@@ -129,6 +135,46 @@ class FusedSequenceTest {
             }
           }
         }
+      }
+    }
+  }
+
+  /**
+   * Inference through the fused kernel from several threads at once (as a shared Translator's
+   * encoder does): each thread's output equals the single-threaded one exactly (same primitive,
+   * same rows, caller-owned scratchpads).
+   */
+  @Test
+  void concurrentInferenceGivesTheSingleThreadedResult() throws Exception {
+    Backend be = fusedAlways;
+    int batch = 12;
+    int steps = 9;
+    int in = 6;
+    int hid = 5;
+    RecurrentConfig cfg = new RecurrentConfig(CellType.LSTM, in, hid, 2, true, 0f);
+    try (RecurrentLayer layer = new RecurrentLayer(be, cfg, 9);
+        Tensor x = be.upload(Rand.uniform(21, batch * steps * in, 1f), batch, steps, in)) {
+      float[] want;
+      try (RecurrentOutput out = layer.forward(x)) {
+        want = be.download(out.output());
+      }
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<float[]>> futures = new ArrayList<>();
+        for (int k = 0; k < 32; k++) {
+          futures.add(
+              pool.submit(
+                  () -> {
+                    try (RecurrentOutput out = layer.forward(x)) {
+                      return be.download(out.output());
+                    }
+                  }));
+        }
+        for (Future<float[]> f : futures) {
+          assertArrayEquals(want, f.get());
+        }
+      } finally {
+        pool.shutdown();
       }
     }
   }
