@@ -23,18 +23,42 @@ function unit(key) {
   return createHash('sha256').update(seed + '\u0000' + key).digest().readUInt32BE(0) / 2 ** 32;
 }
 
+/** The phonemes of an entry without stress and comments, or null if one is not ARPAbet. */
+function phonemes(value) {
+  const phones = value.replace(/#.*$/, '').trim().split(/\s+/).map(p => p.replace(/[0-9]$/, ''));
+  return phones.length > 0 && phones.every(p => PHONEMES.has(p)) ? phones : null;
+}
+
+// Alternate pronunciations ("word(2)") by word, in the dictionary's order: kept out of the
+// training data, but written to test-all.tsv as extra references of the test words.
+const alternates = new Map();
+for (const [key, value] of Object.entries(dictionary)) {
+  const m = /^(.*)\(\d+\)$/.exec(key);
+  const phones = m ? phonemes(value) : null;
+  if (phones) {
+    if (!alternates.has(m[1])) alternates.set(m[1], []);
+    alternates.get(m[1]).push(phones.join(' '));
+  }
+}
+
 const counts = { entries: 0, alternates: 0, characters: 0, phonemes: 0, kept: 0 };
 const rows = { train: [], dev: [], test: [] };
+const testAll = [];
 for (const [key, value] of Object.entries(dictionary)) {
   counts.entries++;
   if (/\(\d+\)$/.test(key)) { counts.alternates++; continue; }
   if (!/^[a-z']+$/.test(key) || !/[a-z]/.test(key)) { counts.characters++; continue; }
-  const phones = value.replace(/#.*$/, '').trim().split(/\s+/).map(p => p.replace(/[0-9]$/, ''));
-  if (phones.length === 0 || !phones.every(p => PHONEMES.has(p))) { counts.phonemes++; continue; }
+  const phones = phonemes(value);
+  if (!phones) { counts.phonemes++; continue; }
   counts.kept++;
   const u = unit(key);
   const split = u < 0.90 ? 'train' : u < 0.95 ? 'dev' : 'test';
   rows[split].push([key, [...key].join(' ') + '\t' + phones.join(' ')]);
+  if (split === 'test') {
+    // The first pronunciation first, then the distinct alternates.
+    const prons = [...new Set([phones.join(' '), ...(alternates.get(key) || [])])];
+    testAll.push([key, prons.map(p => [...key].join(' ') + '\t' + p + '\n').join('')]);
+  }
 }
 
 mkdirSync(outDir, { recursive: true });
@@ -43,10 +67,13 @@ for (const split of Object.keys(rows)) {
   rows[split].sort(byWord);
   writeFileSync(join(outDir, split + '.tsv'), rows[split].map(r => r[1] + '\n').join(''));
 }
+testAll.sort(byWord);
+writeFileSync(join(outDir, 'test-all.tsv'), testAll.map(r => r[1]).join(''));
 console.log(
   `${counts.entries} entries: ${counts.alternates} alternate pronunciations, ` +
   `${counts.characters} words with other characters, ${counts.phonemes} with unknown phonemes dropped; ` +
-  `${counts.kept} kept: train ${rows.train.length}, dev ${rows.dev.length}, test ${rows.test.length}`);
+  `${counts.kept} kept: train ${rows.train.length}, dev ${rows.dev.length}, test ${rows.test.length}` +
+  ` (test-all.tsv: ${testAll.filter(r => r[1].split('\n').length > 2).length} of them with alternates)`);
 
 if (sampleDir) {
   // The words of each split with the smallest sample key: a seeded random subset.

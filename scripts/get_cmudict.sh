@@ -3,9 +3,13 @@
 # training data:
 #
 #   data/cmudict/{train,dev,test}.tsv     about 90/5/5 % of the words (not committed: see .gitignore)
+#   data/cmudict/test-all.tsv             the test words with every pronunciation, one line each (the
+#                                         first as in test.tsv, then the alternates), for
+#                                         `rnn4j eval --multi-reference`
 #
 # Each line is "LETTERS<TAB>PHONEMES", both space-separated, e.g. "c a t<TAB>K AE T". Rules:
-#   - only the first pronunciation of a word is kept; alternates such as "word(2)" are dropped;
+#   - only the first pronunciation of a word is kept; alternates such as "word(2)" are dropped
+#     (except from test-all.tsv);
 #   - words are kept only if they consist of the letters a-z and the apostrophe (which becomes its own
 #     token, as in "o ' c l o c k") and contain a letter; abbreviations with dots ("a.m."), hyphenated
 #     compounds ("x-ray") and the like are dropped (about 1,200 of 135,000 entries);
@@ -55,4 +59,4 @@ if [ "$actual" != "$SHA256" ]; then
 fi
 tar -xzf "$tgz" -C "$tmp"
 node "$root/scripts/cmudict_to_tsv.mjs" "$tmp/package/index.js" "$out" "$seed" "${sample_args[@]}"
-echo "wrote $out/{train,dev,test}.tsv"
+echo "wrote $out/{train,dev,test,test-all}.tsv"

@@ -8,8 +8,11 @@ import dev.rnn4j.seq2seq.DecodeOptions;
 import dev.rnn4j.seq2seq.ModelDirectory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -37,6 +40,13 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--backend", defaultValue = "auto")
   String backend;
 
+  @Option(
+      names = "--multi-reference",
+      description =
+          "lines with the same source are alternative references (e.g. a word's pronunciations):"
+              + " each source is decoded once and scored against its closest reference")
+  boolean multiReference;
+
   @Override
   public Integer call() throws Exception {
     if (!Files.isReadable(test)) {
@@ -51,14 +61,37 @@ final class EvalCommand implements Callable<Integer> {
               test, null, null, m.sourceTokenizer(), m.targetTokenizer(), maxLength, System.err);
       List<Example> ex = c.encode(m.sourceVocab(), m.targetVocab());
       long t0 = System.nanoTime();
-      Scores s = TrainRun.score(m.model(), ex, opts);
+      Scores s;
+      String what;
+      if (multiReference) {
+        // Sources in order of first appearance, each with all of its lines' targets.
+        Map<List<String>, List<Integer>> groups = new LinkedHashMap<>();
+        for (int i = 0; i < c.size(); i++) {
+          groups.computeIfAbsent(c.sources().get(i), k -> new ArrayList<>()).add(i);
+        }
+        List<int[]> sources = new ArrayList<>();
+        List<List<int[]>> refs = new ArrayList<>();
+        for (List<Integer> lines : groups.values()) {
+          sources.add(ex.get(lines.get(0)).source());
+          List<int[]> r = new ArrayList<>();
+          for (int i : lines) {
+            r.add(ex.get(i).target());
+          }
+          refs.add(r);
+        }
+        s = Scores.ofMultiReference(TrainRun.decode(m.model(), sources, opts), refs);
+        what = String.format(Locale.ROOT, "%d sources (%d references)", s.sequences(), ex.size());
+      } else {
+        s = TrainRun.score(m.model(), ex, opts);
+        what = s.sequences() + " pairs";
+      }
       double secs = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
           Locale.ROOT,
-          "%s: %d pairs, beam %d: WER %.2f%%  PER %.2f%%  token acc %.2f%%  sequence acc %.2f%%"
+          "%s: %s, beam %d: WER %.2f%%  PER %.2f%%  token acc %.2f%%  sequence acc %.2f%%"
               + "  BLEU %.2f  (%.1f s)%n",
           test,
-          s.sequences(),
+          what,
           beam,
           100 * s.wordErrorRate(),
           100 * s.phonemeErrorRate(),

@@ -76,18 +76,22 @@ final class TrainRun {
 
   /** Word/phoneme error rates and the rest on examples, by greedy or beam decoding. */
   static Scores score(Seq2SeqModel model, List<Example> examples, DecodeOptions opts) {
-    Translator tr = new Translator(model);
     List<int[]> src = new ArrayList<>();
     List<int[]> ref = new ArrayList<>();
     for (Example e : examples) {
       src.add(e.source());
       ref.add(e.target());
     }
+    return Scores.of(decode(model, src, opts), ref);
+  }
+
+  /** The best hypothesis of each source. */
+  static List<int[]> decode(Seq2SeqModel model, List<int[]> sources, DecodeOptions opts) {
     List<int[]> hyp = new ArrayList<>();
-    for (List<Hypothesis> h : tr.translate(src, opts)) {
+    for (List<Hypothesis> h : new Translator(model).translate(sources, opts)) {
       hyp.add(h.get(0).tokens());
     }
-    return Scores.of(hyp, ref);
+    return hyp;
   }
 
   /** Everything one training run needs. */

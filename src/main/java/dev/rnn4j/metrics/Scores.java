@@ -32,6 +32,19 @@ public record Scores(
         Bleu.corpus(hyps, refs).score());
   }
 
+  /**
+   * All metrics with several references per hypothesis: each hypothesis is scored against its
+   * closest reference ({@link SequenceMetrics#closestReference}: fewest edits), so a word counts as
+   * correct when it matches any of its references, and PER divides by the chosen references'
+   * lengths.
+   *
+   * @param hyps hypotheses
+   * @param refSets each hypothesis's references, parallel to {@code hyps}, each at least one
+   */
+  public static Scores ofMultiReference(List<int[]> hyps, List<List<int[]>> refSets) {
+    return of(hyps, SequenceMetrics.closestReferences(hyps, refSets));
+  }
+
   /** E.g. {@code "n=500 WER 31.20% PER 7.85% seq-acc 68.80% tok-acc 90.12% BLEU 80.01"}. */
   @Override
   public String toString() {

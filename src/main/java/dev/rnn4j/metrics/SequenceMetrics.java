@@ -1,5 +1,6 @@
 package dev.rnn4j.metrics;
 
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 
@@ -85,6 +86,53 @@ public final class SequenceMetrics {
       edits += editDistance(hyps.get(s), refs.get(s));
     }
     return (double) edits / total;
+  }
+
+  /**
+   * The reference closest to {@code hyp}: fewest edits ({@link #editDistance}), the earlier one on
+   * a tie. For tasks where an input has several correct outputs (a word with alternate
+   * pronunciations), scoring each hypothesis against its closest reference counts an output as
+   * correct when it matches any of them.
+   *
+   * @param hyp one hypothesis (token ids)
+   * @param refs its references, at least one
+   */
+  public static int[] closestReference(int[] hyp, List<int[]> refs) {
+    if (refs == null || refs.isEmpty()) {
+      throw new IllegalArgumentException("a hypothesis needs at least one reference, got none");
+    }
+    int[] best = null;
+    int bestEdits = Integer.MAX_VALUE;
+    for (int[] r : refs) {
+      int e = editDistance(hyp, r);
+      if (e < bestEdits) {
+        best = r;
+        bestEdits = e;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * For each hypothesis, its {@link #closestReference} among its own references: the single
+   * references that every metric here then scores against.
+   *
+   * @param hyps hypotheses
+   * @param refSets each hypothesis's references (parallel to {@code hyps}), each at least one
+   */
+  public static List<int[]> closestReferences(List<int[]> hyps, List<List<int[]>> refSets) {
+    if (hyps.size() != refSets.size()) {
+      throw new IllegalArgumentException(
+          hyps.size()
+              + " hypotheses but "
+              + refSets.size()
+              + " reference sets; pass one set per hypothesis");
+    }
+    List<int[]> out = new ArrayList<>(hyps.size());
+    for (int s = 0; s < hyps.size(); s++) {
+      out.add(closestReference(hyps.get(s), refSets.get(s)));
+    }
+    return out;
   }
 
   static void check(List<int[]> hyps, List<int[]> refs) {

@@ -116,6 +116,21 @@ class MainTest {
             "cpu");
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("WER 0.00%"), e.out());
+    // Alternative references: "a b" also has the (wrong) "B A"; "c a" only a wrong one.
+    Path multi = Files.writeString(tmp.resolve("multi.tsv"), "a b\tB A\nc a\tA C\na b\tA B\n");
+    Run mr =
+        run(
+            "eval",
+            "--model",
+            out.resolve("best").toString(),
+            "--test",
+            multi.toString(),
+            "--multi-reference",
+            "--backend",
+            "cpu");
+    assertEquals(0, mr.code(), mr.err());
+    assertTrue(mr.out().contains("2 sources (3 references)"), mr.out());
+    assertTrue(mr.out().contains("WER 50.00%"), mr.out());
   }
 
   @Test

@@ -98,4 +98,39 @@ class SequenceMetricsTest {
         IllegalArgumentException.class,
         () -> SequenceMetrics.phonemeErrorRate(List.of(ids("A")), List.of(ids(""))));
   }
+
+  @Test
+  void multiReferenceScoresAgainstTheClosestReference() {
+    // "tomato": hypothesis 0 matches the second pronunciation, hypothesis 1 is one edit from the
+    // first (4 tokens) and two from the second (3 tokens), hypothesis 2 has a single reference.
+    List<int[]> hyps = List.of(ids("tmeto"), ids("abcx"), ids("xyz"));
+    List<List<int[]>> refs =
+        List.of(
+            List.of(ids("tmato"), ids("tmeto")),
+            List.of(ids("abcd"), ids("ab")),
+            List.of(ids("xyw")));
+    assertEquals(
+        "tmeto", new String(SequenceMetrics.closestReference(hyps.get(0), refs.get(0)), 0, 5));
+    Scores m = Scores.ofMultiReference(hyps, refs);
+    assertEquals(2.0 / 3, m.wordErrorRate(), EPS, "only the first word is right");
+    // edits 0 + 1 + 1 over the chosen references' lengths 5 + 4 + 3.
+    assertEquals(2.0 / 12, m.phonemeErrorRate(), EPS);
+    // Against the first references only, the first word is wrong too.
+    Scores first = Scores.of(hyps, List.of(refs.get(0).get(0), refs.get(1).get(0), ids("xyw")));
+    assertEquals(1.0, first.wordErrorRate(), EPS);
+    assertEquals(3.0 / 12, first.phonemeErrorRate(), EPS);
+  }
+
+  @Test
+  void closestReferencePrefersTheEarlierOnATieAndRejectsNone() {
+    int[] a = ids("ab");
+    int[] b = ids("ac");
+    assertEquals(a, SequenceMetrics.closestReference(ids("ax"), List.of(a, b)));
+    assertEquals(b, SequenceMetrics.closestReference(ids("ax"), List.of(b, a)));
+    assertThrows(
+        IllegalArgumentException.class, () -> SequenceMetrics.closestReference(a, List.of()));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> SequenceMetrics.closestReferences(List.of(a), List.of()));
+  }
 }
