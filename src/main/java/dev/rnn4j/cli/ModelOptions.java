@@ -80,6 +80,7 @@ final class ModelOptions {
         decoderLayers,
         a,
         dropout,
-        tie);
+        tie,
+        inputFeeding);
   }
 }

@@ -134,6 +134,55 @@ class MainTest {
   }
 
   @Test
+  void modelFlagsReachTheSavedConfiguration(@TempDir Path tmp) throws Exception {
+    Path data = Files.writeString(tmp.resolve("d.tsv"), "a b\tA B\nb c\tB C\nc a\tC A\n");
+    Path out = tmp.resolve("run");
+    Run r =
+        run(
+            "train",
+            "--train",
+            data.toString(),
+            "--dev",
+            data.toString(),
+            "--out",
+            out.toString(),
+            "--embed",
+            "16",
+            "--encoder-hidden",
+            "16",
+            "--encoder-layers",
+            "1",
+            "--decoder-hidden",
+            "16",
+            "--decoder-layers",
+            "1",
+            "--cell",
+            "gru",
+            "--attention",
+            "dot",
+            "--input-feeding",
+            "--tie-embeddings",
+            "--unidirectional",
+            "--dropout",
+            "0.25",
+            "--epochs",
+            "1",
+            "--backend",
+            "cpu");
+    assertEquals(0, r.code(), r.err());
+    String json = Files.readString(out.resolve("best/config.json")).replaceAll("\\s", "");
+    for (String field :
+        new String[] {
+          "\"embed_size\":16", "\"cell\":\"GRU\"", "\"encoder_hidden\":16",
+          "\"encoder_layers\":1", "\"bidirectional\":false", "\"decoder_hidden\":16",
+          "\"decoder_layers\":1", "\"attention\":\"DOT\"", "\"dropout\":0.25",
+          "\"tie_embeddings\":true", "\"input_feeding\":true"
+        }) {
+      assertTrue(json.contains(field), field + " missing from " + json);
+    }
+  }
+
+  @Test
   void badInputNamesTheProblemAndFails(@TempDir Path tmp) throws Exception {
     Run r = run("train", "--train", "nope.tsv", "--dev", "nope.tsv", "--out", tmp.toString());
     assertEquals(2, r.code());

@@ -89,8 +89,19 @@ final class TrainJob implements Callable<Integer> {
   @Option(names = "--decoder-layers", defaultValue = "1")
   int decoderLayers;
 
-  @Option(names = "--attention", defaultValue = "general")
+  @Option(
+      names = "--attention",
+      defaultValue = "general",
+      description = "general, dot, concat, bahdanau or none")
   String attention;
+
+  @Option(
+      names = "--input-feeding",
+      description = "Luong input feeding (h̃ of step t-1 fed to step t)")
+  boolean inputFeeding;
+
+  @Option(names = "--tie-embeddings", description = "share decoder embedding and output weights")
+  boolean tie;
 
   @Option(
       names = "--dropout",
@@ -372,7 +383,9 @@ final class TrainJob implements Callable<Integer> {
       a = AttentionType.valueOf(attention.toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
       throw new IllegalArgumentException(
-          "--attention: unknown type '" + attention + "'; use general, dot, concat or none");
+          "--attention: unknown type '"
+              + attention
+              + "'; use general, dot, concat, bahdanau or none");
     }
     return new Seq2SeqConfig(
         srcV,
@@ -386,8 +399,8 @@ final class TrainJob implements Callable<Integer> {
         decoderLayers,
         a,
         dropout,
-        false,
-        false);
+        tie,
+        inputFeeding);
   }
 
   private static Tokenizer tokenizer(String name, String option) {
