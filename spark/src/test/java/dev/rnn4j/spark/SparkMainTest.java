@@ -54,6 +54,7 @@ class SparkMainTest {
             "--encoder-hidden=24",
             "--encoder-layers=1",
             "--decoder-hidden=32",
+            "--input-feeding",
             "--epochs=2",
             "--batch-size=32",
             "--partitions=2",
@@ -62,6 +63,11 @@ class SparkMainTest {
     assertEquals(0, code, "train exit code");
     assertTrue(Files.isRegularFile(out.resolve("best/model.safetensors")));
     assertTrue(Files.readString(out.resolve("last/trainer.json")).contains("\"epoch\": 3"));
+    assertTrue(
+        Files.readString(out.resolve("best/config.json"))
+            .replaceAll("\\s", "")
+            .contains("\"input_feeding\":true"),
+        "--input-feeding reaches the saved configuration");
     Path translated = dir.resolve("translated");
     code =
         SparkMain.run(
