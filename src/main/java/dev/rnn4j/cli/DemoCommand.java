@@ -86,7 +86,7 @@ final class DemoCommand implements Callable<Integer> {
     try (Backend be = Backends.create(backend)) {
       TrainRun.run(
           be,
-          new TrainRun.Setup(cfg, opts, 32, 400, out, null, 0),
+          new TrainRun.Setup(cfg, opts, 32, 400, out, null, 0, 0),
           train,
           dev,
           src,

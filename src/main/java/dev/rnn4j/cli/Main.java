@@ -18,6 +18,7 @@ import picocli.CommandLine.Option;
       TrainCommand.class,
       TranslateCommand.class,
       EvalCommand.class,
+      AverageCommand.class,
       Main.LstmDemoCommand.class
     })
 public final class Main implements Callable<Integer> {

@@ -117,6 +117,14 @@ final class TrainCommand implements Callable<Integer> {
       description = "stop after the epoch at which another would pass this many minutes (0: none)")
   double timeLimitMinutes;
 
+  @Option(
+      names = "--keep-epochs",
+      defaultValue = "0",
+      description =
+          "also keep the model after each of the last N epochs as OUT/epoch-NNN, for"
+              + " `rnn4j average` (0: none)")
+  int keepEpochs;
+
   @Option(names = "--seed", defaultValue = "1")
   long seed;
 
@@ -205,7 +213,8 @@ final class TrainCommand implements Callable<Integer> {
               devMetricLimit,
               out,
               resume,
-              timeLimitMinutes * 60),
+              timeLimitMinutes * 60,
+              keepEpochs),
           trainC,
           devC,
           srcVocab,

@@ -94,6 +94,23 @@ final class TrainRun {
     return hyp;
   }
 
+  static String epochDir(int epoch) {
+    return String.format(Locale.ROOT, "epoch-%03d", epoch);
+  }
+
+  /** Removes a model directory written by {@link ModelDirectory#save}, if it exists. */
+  private static void deleteModelDirectory(Path dir) throws IOException {
+    if (!Files.isDirectory(dir)) {
+      return;
+    }
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) {
+        Files.delete(f);
+      }
+    }
+    Files.delete(dir);
+  }
+
   /** Everything one training run needs. */
   record Setup(
       Seq2SeqConfig config,
@@ -102,9 +119,21 @@ final class TrainRun {
       int devMetricLimit,
       Path out,
       Path resume,
-      double maxSeconds) {}
+      double maxSeconds,
+      int keepEpochs) {
+    Setup {
+      if (keepEpochs < 0) {
+        throw new IllegalArgumentException(
+            "--keep-epochs must be >= 0 (0: keep no per-epoch checkpoints), got " + keepEpochs);
+      }
+    }
+  }
 
-  /** Trains; writes out/best, out/last and out/loss.svg. Returns the best dev WER. */
+  /**
+   * Trains; writes out/best, out/last, out/loss.svg and, with {@code keepEpochs > 0}, the model
+   * after each of the last {@code keepEpochs} epochs as out/epoch-NNN (for {@code rnn4j average}).
+   * Returns the best dev WER.
+   */
   static double run(
       Backend be,
       Setup s,
@@ -165,15 +194,23 @@ final class TrainRun {
           };
       long finalSeed = seed;
       Trainer.Checkpoints ckpt =
-          (tag, m, o, st) ->
+          (tag, m, o, st) -> {
+            ModelDirectory.save(
+                s.out().resolve(tag),
+                m,
+                srcVocab,
+                tgtVocab,
+                srcTok,
+                tgtTok,
+                new ModelDirectory.TrainingState(o, st, finalSeed));
+            if (tag.equals("last") && s.keepEpochs() > 0) {
+              // "last" is saved once per epoch, after st.epoch moved on to the next one.
+              int finished = st.epoch - 1;
               ModelDirectory.save(
-                  s.out().resolve(tag),
-                  m,
-                  srcVocab,
-                  tgtVocab,
-                  srcTok,
-                  tgtTok,
-                  new ModelDirectory.TrainingState(o, st, finalSeed));
+                  s.out().resolve(epochDir(finished)), m, srcVocab, tgtVocab, srcTok, tgtTok, null);
+              deleteModelDirectory(s.out().resolve(epochDir(finished - s.keepEpochs())));
+            }
+          };
       Trainer.Result r =
           new Trainer(s.options(), log)
               .withTimeLimit(s.maxSeconds())

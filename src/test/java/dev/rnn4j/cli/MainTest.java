@@ -79,9 +79,14 @@ class MainTest {
             "0",
             "--patience",
             "0",
+            "--keep-epochs",
+            "2",
             "--backend",
             "cpu");
     assertEquals(0, r.code(), r.err());
+    assertTrue(Files.exists(out.resolve("epoch-024/model.safetensors")));
+    assertTrue(Files.exists(out.resolve("epoch-025/model.safetensors")));
+    assertTrue(!Files.exists(out.resolve("epoch-023")), "older epochs are removed");
     assertTrue(
         r.err().contains("line 65") && r.err().contains("line 66"),
         "malformed lines are reported by number: " + r.err());
@@ -116,6 +121,25 @@ class MainTest {
             "cpu");
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("WER 0.00%"), e.out());
+    Run avg =
+        run(
+            "average",
+            out.resolve("epoch-024").toString(),
+            out.resolve("epoch-025").toString(),
+            "--out",
+            tmp.resolve("avg").toString());
+    assertEquals(0, avg.code(), avg.err());
+    Run ea =
+        run(
+            "eval",
+            "--model",
+            tmp.resolve("avg").toString(),
+            "--test",
+            dev.toString(),
+            "--backend",
+            "cpu");
+    assertEquals(0, ea.code(), ea.err());
+    assertTrue(ea.out().contains("WER"), ea.out());
     // Alternative references: "a b" also has the (wrong) "B A"; "c a" only a wrong one.
     Path multi = Files.writeString(tmp.resolve("multi.tsv"), "a b\tB A\nc a\tA C\na b\tA B\n");
     Run mr =
