@@ -34,6 +34,15 @@ public final class CpuBackend implements Backend {
   private final CpuParallel parallel;
   private final boolean splitGemm;
   private final String fusedRnn = fusedRnnSetting();
+
+  /**
+   * System property {@code rnn4j.cpu.activations}: {@code fast} (default) evaluates the recurrent
+   * cells' tanh and σ with {@link VecCells}' vectorizable rational approximation (relative error
+   * under 3.4e-7); {@code exact} uses {@link CpuCells}' {@link Math#exp}-based reference (within
+   * one float ulp, 10-30x slower per activation).
+   */
+  private final boolean exactActivations = activationsSetting();
+
   private final CpuMemoryPool pool =
       new CpuMemoryPool(Long.getLong("rnn4j.cpu.cacheBytes", 1L << 30));
   private final Set<CpuTensor> live = ConcurrentHashMap.newKeySet();
@@ -51,6 +60,15 @@ public final class CpuBackend implements Backend {
           "rnn4j: OMP_NUM_THREADS is not 1, so oneDNN threads each GEMM itself; for small"
               + " recurrent GEMMs rnn4j's own split is faster: start the JVM with OMP_NUM_THREADS=1");
     }
+  }
+
+  private static boolean activationsSetting() {
+    String v = System.getProperty("rnn4j.cpu.activations", "fast").trim().toLowerCase(Locale.ROOT);
+    if (!v.equals("fast") && !v.equals("exact")) {
+      throw new IllegalArgumentException(
+          "system property rnn4j.cpu.activations: expected fast or exact, got '" + v + "'");
+    }
+    return v.equals("exact");
   }
 
   private static String fusedRnnSetting() {
@@ -751,9 +769,15 @@ public final class CpuBackend implements Backend {
         rows,
         hid,
         4,
-        (b, j0, j1) ->
+        (b, j0, j1) -> {
+          if (exactActivations) {
             CpuCells.rnnForward(
-                act, p, pre.offset(), pre.ld(), bias, hs, h.offset(), h.ld(), lens, t, b, j0, j1));
+                act, p, pre.offset(), pre.ld(), bias, hs, h.offset(), h.ld(), lens, t, b, j0, j1);
+          } else {
+            VecCells.rnnForward(
+                act, p, pre.offset(), pre.ld(), bias, hs, h.offset(), h.ld(), lens, t, b, j0, j1);
+          }
+        });
   }
 
   @Override
@@ -808,7 +832,8 @@ public final class CpuBackend implements Backend {
         rows,
         hid,
         20,
-        (b, j0, j1) ->
+        (b, j0, j1) -> {
+          if (exactActivations) {
             CpuCells.lstmForward(
                 g,
                 gates.offset(),
@@ -828,7 +853,30 @@ public final class CpuBackend implements Backend {
                 t,
                 b,
                 j0,
-                j1));
+                j1);
+          } else {
+            VecCells.lstmForward(
+                g,
+                gates.offset(),
+                gates.ld(),
+                bias,
+                hid,
+                cp,
+                cPrev.offset(),
+                cPrev.ld(),
+                cs,
+                c.offset(),
+                c.ld(),
+                hs,
+                h.offset(),
+                h.ld(),
+                lens,
+                t,
+                b,
+                j0,
+                j1);
+          }
+        });
   }
 
   @Override
@@ -855,7 +903,8 @@ public final class CpuBackend implements Backend {
         rows,
         hid,
         10,
-        (b, j0, j1) ->
+        (b, j0, j1) -> {
+          if (exactActivations) {
             CpuCells.lstmBackward(
                 g,
                 gates.offset(),
@@ -878,7 +927,33 @@ public final class CpuBackend implements Backend {
                 t,
                 b,
                 j0,
-                j1));
+                j1);
+          } else {
+            VecCells.lstmBackward(
+                g,
+                gates.offset(),
+                gates.ld(),
+                hid,
+                cs,
+                c.offset(),
+                c.ld(),
+                cp,
+                cPrev.offset(),
+                cPrev.ld(),
+                dhs,
+                dh.offset(),
+                dh.ld(),
+                dcs,
+                dg,
+                dGates.offset(),
+                dGates.ld(),
+                lens,
+                t,
+                b,
+                j0,
+                j1);
+          }
+        });
   }
 
   @Override
@@ -902,7 +977,8 @@ public final class CpuBackend implements Backend {
         rows,
         hid,
         20,
-        (b, j0, j1) ->
+        (b, j0, j1) -> {
+          if (exactActivations) {
             CpuCells.gruForward(
                 xg,
                 xGates.offset(),
@@ -925,7 +1001,33 @@ public final class CpuBackend implements Backend {
                 t,
                 b,
                 j0,
-                j1));
+                j1);
+          } else {
+            VecCells.gruForward(
+                xg,
+                xGates.offset(),
+                xGates.ld(),
+                hg,
+                hGates.offset(),
+                hGates.ld(),
+                bias,
+                hid,
+                hp,
+                hPrev.offset(),
+                hPrev.ld(),
+                hs,
+                h.offset(),
+                h.ld(),
+                ss,
+                saved.offset(),
+                saved.ld(),
+                lens,
+                t,
+                b,
+                j0,
+                j1);
+          }
+        });
   }
 
   @Override
