@@ -56,6 +56,13 @@ public class Rnn4jBench {
   @Param({"auto"})
   public String kernels;
 
+  /**
+   * The CPU backend's {@code rnn4j.cpu.activations}: {@code fast} (the default: vectorizable
+   * rational tanh and σ in the per-step cells) or {@code exact} ({@link Math#exp}-based).
+   */
+  @Param({"fast"})
+  public String activations;
+
   private Workload w;
   private Backend backend;
   private RecurrentLayer layer;
@@ -73,6 +80,7 @@ public class Rnn4jBench {
     w = Workload.valueOf(workload);
     Threads.warnIfOmpUnset("rnn4j");
     System.setProperty("rnn4j.cpu.fusedRnn", kernels);
+    System.setProperty("rnn4j.cpu.activations", activations);
     backend = Backends.create("cpu");
     SplittableRandom rng = new SplittableRandom(42);
     if (w.kind == Workload.Kind.GEMM) {

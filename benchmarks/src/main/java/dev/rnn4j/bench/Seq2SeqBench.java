@@ -18,6 +18,7 @@ import org.openjdk.jmh.annotations.Level;
 import org.openjdk.jmh.annotations.Measurement;
 import org.openjdk.jmh.annotations.Mode;
 import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
 import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
@@ -48,9 +49,17 @@ public class Seq2SeqBench {
   private Adam adam;
   private Seq2SeqBatch batch;
 
+  /**
+   * The CPU backend's {@code rnn4j.cpu.activations}: {@code fast} (the default: vectorizable
+   * rational tanh and σ in the per-step cells) or {@code exact} ({@link Math#exp}-based).
+   */
+  @Param({"fast"})
+  public String activations;
+
   @Setup(Level.Trial)
   public void setup() {
     Threads.warnIfOmpUnset("rnn4j");
+    System.setProperty("rnn4j.cpu.activations", activations);
     backend = Backends.create("cpu");
     Seq2SeqConfig cfg =
         new Seq2SeqConfig(
