@@ -552,8 +552,12 @@ public final class CpuBackend implements Backend {
         (int) x.numel(),
         8,
         (lo, hi) -> {
-          for (int k = lo; k < hi; k++) {
-            ys.put(k, FastMath.tanh(xs.get(k)));
+          if (exactActivations) {
+            for (int k = lo; k < hi; k++) {
+              ys.put(k, FastMath.tanh(xs.get(k)));
+            }
+          } else {
+            VecCells.tanh(xs, ys, lo, hi);
           }
         });
   }

@@ -98,6 +98,21 @@ final class VecCells {
     }
   }
 
+  /** y[k] = tanh(x[k]) for k in [lo, hi), through heap chunks. */
+  static void tanh(FloatBuffer x, FloatBuffer y, int lo, int hi) {
+    Scratch s = SCRATCH.get();
+    float[] a = s.row(0, CHUNK);
+    float[] out = s.row(1, CHUNK);
+    for (int k = lo; k < hi; k += CHUNK) {
+      int n = Math.min(CHUNK, hi - k);
+      x.get(k, a, 0, n);
+      tanhOf(a, out, n);
+      y.put(k, out, 0, n);
+    }
+  }
+
+  private static final int CHUNK = 1024;
+
   /** RNN forward, as {@link CpuCells#rnnForward}. */
   static void rnnForward(
       Activation act,

@@ -157,4 +157,20 @@ class VecCellsTest {
     assertClose("gru saved", saved[0], saved[1]);
     assertClose("rnn h", rh[0], rh[1]);
   }
+
+  @Test
+  void bufferTanhCoversExactlyItsRange() {
+    SplittableRandom r = new SplittableRandom(5);
+    FloatBuffer x = random(r, 3000, 3);
+    FloatBuffer y = FloatBuffer.allocate(3000);
+    y.put(0, 42f);
+    y.put(2999, 42f);
+    VecCells.tanh(x, y, 1, 2999); // more than two chunks, unaligned ends
+    assertEquals(42f, y.get(0), "before the range: untouched");
+    assertEquals(42f, y.get(2999), "after the range: untouched");
+    for (int i = 1; i < 2999; i++) {
+      double t = Math.tanh(x.get(i));
+      assertEquals(t, y.get(i), 3.5e-7 * Math.abs(t), "element " + i);
+    }
+  }
 }
