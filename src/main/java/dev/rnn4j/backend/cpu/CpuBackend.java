@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The CPU backend: GEMMs on oneDNN's sgemm, every other primitive as a fused Java loop split over a
@@ -55,12 +56,22 @@ public final class CpuBackend implements Backend {
     DnnlGemm.load();
     this.parallel = new CpuParallel(threads);
     this.splitGemm = threads > 1 && ompThreads() == 1;
-    if (threads > 1 && !splitGemm) {
-      LOG.fine(
-          "rnn4j: OMP_NUM_THREADS is not 1, so oneDNN threads each GEMM itself; for small"
-              + " recurrent GEMMs rnn4j's own split is faster: start the JVM with OMP_NUM_THREADS=1");
+    if (threads > 1 && !splitGemm && OMP_ADVICE_GIVEN.compareAndSet(false, true)) {
+      String omp = System.getenv("OMP_NUM_THREADS");
+      LOG.info(
+          "rnn4j: OMP_NUM_THREADS is "
+              + (omp == null
+                  ? "not set, so oneDNN's OpenMP threads use every core"
+                  : "'" + omp + "'")
+              + " beside rnn4j's "
+              + threads
+              + " threads; start the JVM with OMP_NUM_THREADS=1 and rnn4j splits GEMMs over its"
+              + " own threads, which trains LSTMs about 1.15-1.2x faster here (K2, K4 measured)");
     }
   }
+
+  /** The OpenMP advice is logged once per JVM, not once per backend. */
+  private static final AtomicBoolean OMP_ADVICE_GIVEN = new AtomicBoolean();
 
   private static boolean activationsSetting() {
     String v = System.getProperty("rnn4j.cpu.activations", "fast").trim().toLowerCase(Locale.ROOT);
