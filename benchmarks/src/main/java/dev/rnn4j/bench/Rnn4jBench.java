@@ -50,8 +50,8 @@ public class Rnn4jBench {
 
   /**
    * The CPU backend's {@code rnn4j.cpu.fusedRnn} setting: {@code auto} (the default: oneDNN's RNN
-   * primitives for inference and for training of layers up to 4M weights), {@code true} (always) or
-   * {@code false} (rnn4j's own loop of one GEMM and one fused cell per step).
+   * primitives for inference, the per-step loop for training), {@code true} (inference and
+   * training) or {@code false} (rnn4j's own loop of one GEMM and one fused cell per step).
    */
   @Param({"auto"})
   public String kernels;

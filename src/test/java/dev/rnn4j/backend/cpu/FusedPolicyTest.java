@@ -20,15 +20,15 @@ class FusedPolicyTest {
   }
 
   @Test
-  void autoTrainsSmallLayersFusedAndLargeOnesPerStep() {
+  void autoFusesInferenceOnlyTrueAlsoTrainingFalseNothing() {
     try (CpuBackend be = with("auto")) {
-      // K2: 4 * 512 * (512 + 512) = 2.1M floats; K4: 4 * 1024 * 2048 = 8.4M.
-      assertTrue(be.fusedSequence(SequenceCell.LSTM, 512, 512).forTraining());
-      assertFalse(be.fusedSequence(SequenceCell.LSTM, 1024, 1024).forTraining());
-      assertTrue(be.fusedSequence(SequenceCell.GRU, 512, 512).forTraining());
+      for (SequenceCell cell : SequenceCell.values()) {
+        assertFalse(be.fusedSequence(cell, 512, 512).forTraining(), cell + " trains per step");
+      }
     }
     try (CpuBackend be = with("true")) {
       assertTrue(be.fusedSequence(SequenceCell.LSTM, 1024, 1024).forTraining());
+      assertTrue(be.fusedSequence(SequenceCell.GRU, 512, 512).forTraining());
     }
     try (CpuBackend be = with("false")) {
       assertNull(be.fusedSequence(SequenceCell.LSTM, 512, 512));
