@@ -65,36 +65,27 @@ final class VecCells {
     return 0.5f * tanh(0.5f * x) + 0.5f;
   }
 
+  // The array loops call tanh() and sigmoid(): C2 inlines them and vectorizes the loops all the
+  // same (the same speed as the formula written inline, measured here).
+
   /** a[k] = tanh(a[k] + b[k]) for k < n. */
   static void tanhOfSum(float[] a, float[] b, int n) {
     for (int k = 0; k < n; k++) {
-      float v = Math.max(-CLAMP, Math.min(CLAMP, a[k] + b[k]));
-      float s = v * v;
-      float p = (((P4 * s + P3) * s + P2) * s + P1) * s + P0;
-      float q = (((Q4 * s + Q3) * s + Q2) * s + Q1) * s + 1f;
-      a[k] = Math.max(-1f, Math.min(1f, v * p / q));
+      a[k] = tanh(a[k] + b[k]);
     }
   }
 
   /** a[k] = σ(a[k] + b[k]) for k < n. */
   static void sigmoidOfSum(float[] a, float[] b, int n) {
     for (int k = 0; k < n; k++) {
-      float v = Math.max(-CLAMP, Math.min(CLAMP, 0.5f * (a[k] + b[k])));
-      float s = v * v;
-      float p = (((P4 * s + P3) * s + P2) * s + P1) * s + P0;
-      float q = (((Q4 * s + Q3) * s + Q2) * s + Q1) * s + 1f;
-      a[k] = 0.5f * Math.max(-1f, Math.min(1f, v * p / q)) + 0.5f;
+      a[k] = sigmoid(a[k] + b[k]);
     }
   }
 
   /** out[k] = tanh(a[k]) for k < n. */
   static void tanhOf(float[] a, float[] out, int n) {
     for (int k = 0; k < n; k++) {
-      float v = Math.max(-CLAMP, Math.min(CLAMP, a[k]));
-      float s = v * v;
-      float p = (((P4 * s + P3) * s + P2) * s + P1) * s + P0;
-      float q = (((Q4 * s + Q3) * s + Q2) * s + Q1) * s + 1f;
-      out[k] = Math.max(-1f, Math.min(1f, v * p / q));
+      out[k] = tanh(a[k]);
     }
   }
 
