@@ -90,7 +90,12 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--label-smoothing", defaultValue = "0")
   float labelSmoothing;
 
-  @Option(names = "--schedule", defaultValue = "constant", description = "constant or warmup:N")
+  @Option(
+      names = "--schedule",
+      defaultValue = "constant",
+      description =
+          "constant, warmup:N (linear warm-up over N updates), cosine or cosine:N (N warm-up"
+              + " updates, then half a cosine down to 0 at the end of the last epoch)")
   String schedule;
 
   @Option(names = "--plateau-factor", defaultValue = "0.5")

@@ -19,8 +19,57 @@ public interface LrSchedule {
     return (step, base) -> step >= warmup ? base : base * step / (float) warmup;
   }
 
-  /** Parses "constant" or "warmup:N". */
+  /**
+   * Linear warm-up over {@code warmup} steps (none when 0), then half a cosine from base down to 0
+   * at step {@code total}: base·½(1 + cos(π·(step − warmup)/(total − warmup))). Steps past {@code
+   * total} get 0.
+   */
+  static LrSchedule cosine(long warmup, long total) {
+    if (warmup < 0 || total <= warmup) {
+      throw new IllegalArgumentException(
+          "cosine schedule: need 0 <= warm-up steps < total steps, got warm-up "
+              + warmup
+              + " and "
+              + total
+              + " total (fewer updates than warm-up steps: more epochs or fewer warm-up steps)");
+    }
+    return (step, base) -> {
+      if (step < warmup) {
+        return base * step / (float) warmup;
+      }
+      double progress = Math.min(1.0, (step - warmup) / (double) (total - warmup));
+      return (float) (base * 0.5 * (1 + Math.cos(Math.PI * progress)));
+    };
+  }
+
+  /** Parses "constant" or "warmup:N" (schedules that do not depend on the run's length). */
   static LrSchedule parse(String spec) {
+    return parse(spec, 0);
+  }
+
+  /**
+   * Parses "constant", "warmup:N", "cosine" or "cosine:N" (N warm-up steps) for a run of {@code
+   * totalSteps} optimizer updates (0 = unknown, which only the first two accept).
+   */
+  static LrSchedule parse(String spec, long totalSteps) {
+    if (spec != null && (spec.equals("cosine") || spec.startsWith("cosine:"))) {
+      if (totalSteps <= 0) {
+        throw new IllegalArgumentException(
+            "the '"
+                + spec
+                + "' schedule needs the run's number of updates, which this trainer does not"
+                + " know; use constant or warmup:N");
+      }
+      long warmup = 0;
+      if (spec.startsWith("cosine:")) {
+        try {
+          warmup = Long.parseLong(spec.substring(7));
+        } catch (NumberFormatException e) {
+          throw new IllegalArgumentException("bad warm-up step count in '" + spec + "'", e);
+        }
+      }
+      return cosine(warmup, totalSteps);
+    }
     if (spec == null || spec.equals("constant")) {
       return constant();
     }
@@ -32,6 +81,8 @@ public interface LrSchedule {
       }
     }
     throw new IllegalArgumentException(
-        "unknown learning-rate schedule '" + spec + "'; use constant or warmup:N");
+        "unknown learning-rate schedule '"
+            + spec
+            + "'; use constant, warmup:N, cosine or cosine:N (N warm-up steps)");
   }
 }

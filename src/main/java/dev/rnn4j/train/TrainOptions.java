@@ -10,7 +10,9 @@ package dev.rnn4j.train;
  * @param momentum SGD momentum
  * @param clipNorm global gradient-norm limit (0 = none)
  * @param labelSmoothing ε of label smoothing
- * @param schedule learning-rate schedule ("constant", "warmup:N")
+ * @param schedule learning-rate schedule: "constant", "warmup:N" (linear warm-up over N updates),
+ *     "cosine" or "cosine:N" (N warm-up updates, then half a cosine to 0 at the last update of the
+ *     last epoch)
  * @param plateauFactor on a validation plateau multiply the rate by this (1 = never)
  * @param plateauPatience epochs without improvement before the rate drops
  * @param accumulate batches whose gradients are summed before one update
@@ -58,7 +60,7 @@ public record TrainOptions(
     if (plateauPatience < 0 || earlyStopPatience < 0) {
       throw new IllegalArgumentException("patience values must be >= 0");
     }
-    LrSchedule.parse(schedule);
+    LrSchedule.parse(schedule, Long.MAX_VALUE); // syntax only: the run length comes later
   }
 
   /**

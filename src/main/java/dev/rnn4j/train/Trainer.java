@@ -91,7 +91,8 @@ public final class Trainer {
       Metric metric,
       Checkpoints ckpt,
       Path runDir) {
-    LrSchedule schedule = LrSchedule.parse(opts.schedule());
+    int perEpoch = (train.batches(1) + opts.accumulate() - 1) / opts.accumulate();
+    LrSchedule schedule = LrSchedule.parse(opts.schedule(), (long) opts.epochs() * perEpoch);
     if (state.lr == 0) {
       state.lr = opts.lr();
     }

@@ -616,12 +616,8 @@ public final class CpuBackend implements Backend {
         REDUCE_CHUNK,
         (lo, hi) -> {
           for (int c = lo; c < hi; c++) {
-            double acc = 0;
-            for (int k = c * REDUCE_CHUNK, end = Math.min(n, k + REDUCE_CHUNK); k < end; k++) {
-              double v = xs.get(k);
-              acc += squares ? v * v : v;
-            }
-            partial[c] = acc;
+            partial[c] =
+                VecOps.sum(xs, c * REDUCE_CHUNK, Math.min(n, (c + 1) * REDUCE_CHUNK), squares);
           }
         });
     double total = 0;
@@ -1305,17 +1301,7 @@ public final class CpuBackend implements Backend {
     FloatBuffer xs = f(x);
     FloatBuffer ms = f(mask);
     FloatBuffer ys = f(y);
-    float keep = 1f / (1f - p);
-    parallel.forRange(
-        (int) x.numel(),
-        4,
-        (lo, hi) -> {
-          for (int k = lo; k < hi; k++) {
-            float m = CounterRng.uniform(seed, k) >= p ? keep : 0f;
-            ms.put(k, m);
-            ys.put(k, xs.get(k) * m);
-          }
-        });
+    parallel.forRange((int) x.numel(), 4, (lo, hi) -> VecOps.dropout(xs, ms, ys, lo, hi, seed, p));
   }
 
   @Override
@@ -1344,21 +1330,12 @@ public final class CpuBackend implements Backend {
     double bc2 = 1.0 - Math.pow(beta2, step);
     float stepSize = (float) (lr / bc1);
     float invSqrtBc2 = (float) (1.0 / Math.sqrt(bc2));
+    float decay = lr * weightDecay;
     parallel.forRange(
         (int) w.numel(),
-        4,
-        (lo, hi) -> {
-          for (int k = lo; k < hi; k++) {
-            float gk = gs.get(k);
-            float mk = beta1 * ms.get(k) + (1f - beta1) * gk;
-            float vk = beta2 * vs.get(k) + (1f - beta2) * gk * gk;
-            ms.put(k, mk);
-            vs.put(k, vk);
-            float wk = ws.get(k);
-            float denom = (float) Math.sqrt(vk) * invSqrtBc2 + eps;
-            ws.put(k, wk - stepSize * mk / denom - lr * weightDecay * wk);
-          }
-        });
+        1,
+        (lo, hi) ->
+            VecOps.adam(ws, gs, ms, vs, lo, hi, beta1, beta2, stepSize, invSqrtBc2, eps, decay));
   }
 
   @Override
@@ -1367,19 +1344,7 @@ public final class CpuBackend implements Backend {
     FloatBuffer ws = f(w);
     FloatBuffer gs = f(g);
     FloatBuffer bs = momentum == 0f ? null : f(buf);
-    parallel.forRange(
-        (int) w.numel(),
-        1,
-        (lo, hi) -> {
-          for (int k = lo; k < hi; k++) {
-            float d = gs.get(k);
-            if (bs != null) {
-              d = momentum * bs.get(k) + d;
-              bs.put(k, d);
-            }
-            ws.put(k, ws.get(k) - lr * d);
-          }
-        });
+    parallel.forRange((int) w.numel(), 1, (lo, hi) -> VecOps.sgd(ws, gs, bs, lo, hi, lr, momentum));
   }
 
   @Override
