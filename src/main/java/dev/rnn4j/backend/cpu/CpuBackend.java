@@ -48,7 +48,7 @@ public final class CpuBackend implements Backend {
    * under 3.4e-7); {@code exact} uses {@link CpuCells}' {@link Math#exp}-based reference (within
    * one float ulp, 10-30x slower per activation).
    */
-  private final boolean exactActivations = activationsSetting();
+  private final CellLoops cells = activationsSetting() ? CpuCells.INSTANCE : VecCells.INSTANCE;
 
   private final CpuMemoryPool pool =
       new CpuMemoryPool(Long.getLong("rnn4j.cpu.cacheBytes", 1L << 30));
@@ -561,18 +561,7 @@ public final class CpuBackend implements Backend {
     sameSize("tanh", x, y);
     FloatBuffer xs = f(x);
     FloatBuffer ys = f(y);
-    parallel.forRange(
-        (int) x.numel(),
-        8,
-        (lo, hi) -> {
-          if (exactActivations) {
-            for (int k = lo; k < hi; k++) {
-              ys.put(k, FastMath.tanh(xs.get(k)));
-            }
-          } else {
-            VecCells.tanh(xs, ys, lo, hi);
-          }
-        });
+    parallel.forRange((int) x.numel(), 8, (lo, hi) -> cells.tanh(xs, ys, lo, hi));
   }
 
   @Override
@@ -782,15 +771,9 @@ public final class CpuBackend implements Backend {
         rows,
         hid,
         4,
-        (b, j0, j1) -> {
-          if (exactActivations) {
-            CpuCells.rnnForward(
-                act, p, pre.offset(), pre.ld(), bias, hs, h.offset(), h.ld(), lens, t, b, j0, j1);
-          } else {
-            VecCells.rnnForward(
-                act, p, pre.offset(), pre.ld(), bias, hs, h.offset(), h.ld(), lens, t, b, j0, j1);
-          }
-        });
+        (b, j0, j1) ->
+            cells.rnnForward(
+                act, p, pre.offset(), pre.ld(), bias, hs, h.offset(), h.ld(), lens, t, b, j0, j1));
   }
 
   @Override
@@ -845,9 +828,8 @@ public final class CpuBackend implements Backend {
         rows,
         hid,
         20,
-        (b, j0, j1) -> {
-          if (exactActivations) {
-            CpuCells.lstmForward(
+        (b, j0, j1) ->
+            cells.lstmForward(
                 g,
                 gates.offset(),
                 gates.ld(),
@@ -866,30 +848,7 @@ public final class CpuBackend implements Backend {
                 t,
                 b,
                 j0,
-                j1);
-          } else {
-            VecCells.lstmForward(
-                g,
-                gates.offset(),
-                gates.ld(),
-                bias,
-                hid,
-                cp,
-                cPrev.offset(),
-                cPrev.ld(),
-                cs,
-                c.offset(),
-                c.ld(),
-                hs,
-                h.offset(),
-                h.ld(),
-                lens,
-                t,
-                b,
-                j0,
-                j1);
-          }
-        });
+                j1));
   }
 
   @Override
@@ -916,9 +875,8 @@ public final class CpuBackend implements Backend {
         rows,
         hid,
         10,
-        (b, j0, j1) -> {
-          if (exactActivations) {
-            CpuCells.lstmBackward(
+        (b, j0, j1) ->
+            cells.lstmBackward(
                 g,
                 gates.offset(),
                 gates.ld(),
@@ -940,33 +898,7 @@ public final class CpuBackend implements Backend {
                 t,
                 b,
                 j0,
-                j1);
-          } else {
-            VecCells.lstmBackward(
-                g,
-                gates.offset(),
-                gates.ld(),
-                hid,
-                cs,
-                c.offset(),
-                c.ld(),
-                cp,
-                cPrev.offset(),
-                cPrev.ld(),
-                dhs,
-                dh.offset(),
-                dh.ld(),
-                dcs,
-                dg,
-                dGates.offset(),
-                dGates.ld(),
-                lens,
-                t,
-                b,
-                j0,
-                j1);
-          }
-        });
+                j1));
   }
 
   @Override
@@ -990,9 +922,8 @@ public final class CpuBackend implements Backend {
         rows,
         hid,
         20,
-        (b, j0, j1) -> {
-          if (exactActivations) {
-            CpuCells.gruForward(
+        (b, j0, j1) ->
+            cells.gruForward(
                 xg,
                 xGates.offset(),
                 xGates.ld(),
@@ -1014,33 +945,7 @@ public final class CpuBackend implements Backend {
                 t,
                 b,
                 j0,
-                j1);
-          } else {
-            VecCells.gruForward(
-                xg,
-                xGates.offset(),
-                xGates.ld(),
-                hg,
-                hGates.offset(),
-                hGates.ld(),
-                bias,
-                hid,
-                hp,
-                hPrev.offset(),
-                hPrev.ld(),
-                hs,
-                h.offset(),
-                h.ld(),
-                ss,
-                saved.offset(),
-                saved.ld(),
-                lens,
-                t,
-                b,
-                j0,
-                j1);
-          }
-        });
+                j1));
   }
 
   @Override

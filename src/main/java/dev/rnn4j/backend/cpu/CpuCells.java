@@ -10,15 +10,25 @@ import java.nio.IntBuffer;
  * j1) of one time step so the caller can split work across threads. Gate orders and formulas are
  * documented on {@link dev.rnn4j.backend.Backend}. A row b is padding when {@code t >= len[b]}.
  */
-final class CpuCells {
+final class CpuCells implements CellLoops {
+  static final CpuCells INSTANCE = new CpuCells();
+
   private CpuCells() {}
+
+  @Override
+  public void tanh(FloatBuffer x, FloatBuffer y, int lo, int hi) {
+    for (int k = lo; k < hi; k++) {
+      y.put(k, FastMath.tanh(x.get(k)));
+    }
+  }
 
   static boolean valid(IntBuffer lengths, int b, int t) {
     return lengths == null || t < lengths.get(b);
   }
 
   /** RNN forward. pre (B, H) ld preLd; h (B, H) ld hLd. */
-  static void rnnForward(
+  @Override
+  public void rnnForward(
       Activation act,
       FloatBuffer pre,
       long preOff,
@@ -80,7 +90,8 @@ final class CpuCells {
   }
 
   /** LSTM forward for row b, columns [j0, j1) of H. gates (B, 4H); c, cPrev, h (B, H). */
-  static void lstmForward(
+  @Override
+  public void lstmForward(
       FloatBuffer g,
       long gOff,
       int gLd,
@@ -131,7 +142,8 @@ final class CpuCells {
   }
 
   /** LSTM backward for row b, columns [j0, j1). dc (B, H) contiguous, in: dc_t, out: dc_{t-1}. */
-  static void lstmBackward(
+  @Override
+  public void lstmBackward(
       FloatBuffer g,
       long gOff,
       int gLd,
@@ -186,7 +198,8 @@ final class CpuCells {
   }
 
   /** GRU forward for row b, columns [j0, j1). xg, hg (B, 3H); saved (B, 4H). */
-  static void gruForward(
+  @Override
+  public void gruForward(
       FloatBuffer xg,
       long xOff,
       int xLd,

@@ -20,7 +20,9 @@ import java.nio.IntBuffer;
  *
  * <p>Thread-safety: each thread uses its own scratch arrays.
  */
-final class VecCells {
+final class VecCells implements CellLoops {
+  static final VecCells INSTANCE = new VecCells();
+
   private VecCells() {}
 
   // tanh(x) ≈ x·P(x²)/Q(x²) on [-9, 9].
@@ -90,7 +92,8 @@ final class VecCells {
   }
 
   /** y[k] = tanh(x[k]) for k in [lo, hi), through heap chunks. */
-  static void tanh(FloatBuffer x, FloatBuffer y, int lo, int hi) {
+  @Override
+  public void tanh(FloatBuffer x, FloatBuffer y, int lo, int hi) {
     Scratch s = SCRATCH.get();
     float[] a = s.row(0, CHUNK);
     float[] out = s.row(1, CHUNK);
@@ -105,7 +108,8 @@ final class VecCells {
   private static final int CHUNK = 1024;
 
   /** RNN forward, as {@link CpuCells#rnnForward}. */
-  static void rnnForward(
+  @Override
+  public void rnnForward(
       Activation act,
       FloatBuffer pre,
       long preOff,
@@ -120,7 +124,8 @@ final class VecCells {
       int j0,
       int j1) {
     if (act != Activation.TANH || !CpuCells.valid(lengths, b, t)) {
-      CpuCells.rnnForward(act, pre, preOff, preLd, bias, h, hOff, hLd, lengths, t, b, j0, j1);
+      CpuCells.INSTANCE.rnnForward(
+          act, pre, preOff, preLd, bias, h, hOff, hLd, lengths, t, b, j0, j1);
       return;
     }
     int n = j1 - j0;
@@ -134,7 +139,8 @@ final class VecCells {
   }
 
   /** LSTM forward, as {@link CpuCells#lstmForward}. */
-  static void lstmForward(
+  @Override
+  public void lstmForward(
       FloatBuffer g,
       long gOff,
       int gLd,
@@ -155,7 +161,7 @@ final class VecCells {
       int j0,
       int j1) {
     if (!CpuCells.valid(lengths, b, t)) {
-      CpuCells.lstmForward(
+      CpuCells.INSTANCE.lstmForward(
           g, gOff, gLd, bias, hidden, cPrev, cpOff, cpLd, c, cOff, cLd, h, hOff, hLd, lengths, t, b,
           j0, j1);
       return;
@@ -198,7 +204,8 @@ final class VecCells {
   }
 
   /** LSTM backward, as {@link CpuCells#lstmBackward}. */
-  static void lstmBackward(
+  @Override
+  public void lstmBackward(
       FloatBuffer g,
       long gOff,
       int gLd,
@@ -222,7 +229,7 @@ final class VecCells {
       int j0,
       int j1) {
     if (!CpuCells.valid(lengths, b, t)) {
-      CpuCells.lstmBackward(
+      CpuCells.INSTANCE.lstmBackward(
           g, gOff, gLd, hidden, c, cOff, cLd, cPrev, cpOff, cpLd, dh, dhOff, dhLd, dc, dg, dgOff,
           dgLd, lengths, t, b, j0, j1);
       return;
@@ -269,7 +276,8 @@ final class VecCells {
   }
 
   /** GRU forward, as {@link CpuCells#gruForward}. */
-  static void gruForward(
+  @Override
+  public void gruForward(
       FloatBuffer xg,
       long xOff,
       int xLd,
@@ -293,7 +301,7 @@ final class VecCells {
       int j0,
       int j1) {
     if (!CpuCells.valid(lengths, b, t)) {
-      CpuCells.gruForward(
+      CpuCells.INSTANCE.gruForward(
           xg, xOff, xLd, hg, hgOff, hgLd, bias, hidden, hPrev, hpOff, hpLd, h, hOff, hLd, saved,
           sOff, sLd, lengths, t, b, j0, j1);
       return;

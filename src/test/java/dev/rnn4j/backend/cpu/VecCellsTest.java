@@ -99,9 +99,9 @@ class VecCellsTest {
     for (int b = 0; b < rows; b++) {
       for (int j0 = 0; j0 < H; j0 += 128) {
         int j1 = Math.min(H, j0 + 128);
-        CpuCells.lstmForward(
+        CpuCells.INSTANCE.lstmForward(
             g[0], 0, ld, bias, H, cPrev, 0, H, c[0], 0, H, h[0], 0, H, LENGTHS, T, b, j0, j1);
-        VecCells.lstmForward(
+        VecCells.INSTANCE.lstmForward(
             g[1], 0, ld, bias, H, cPrev, 0, H, c[1], 0, H, h[1], 0, H, LENGTHS, T, b, j0, j1);
       }
     }
@@ -115,10 +115,10 @@ class VecCellsTest {
     for (int b = 0; b < rows; b++) {
       for (int j0 = 0; j0 < H; j0 += 128) {
         int j1 = Math.min(H, j0 + 128);
-        CpuCells.lstmBackward(
+        CpuCells.INSTANCE.lstmBackward(
             g[0], 0, ld, H, c[0], 0, H, cPrev, 0, H, dh, 0, H, dc[0], dg[0], 0, ld, LENGTHS, T, b,
             j0, j1);
-        VecCells.lstmBackward(
+        VecCells.INSTANCE.lstmBackward(
             g[0], 0, ld, H, c[0], 0, H, cPrev, 0, H, dh, 0, H, dc[1], dg[1], 0, ld, LENGTHS, T, b,
             j0, j1);
       }
@@ -141,15 +141,15 @@ class VecCellsTest {
     for (int b = 0; b < rows; b++) {
       for (int j0 = 0; j0 < H; j0 += 128) {
         int j1 = Math.min(H, j0 + 128);
-        CpuCells.gruForward(
+        CpuCells.INSTANCE.gruForward(
             xg, 0, 3 * H, hg, 0, 3 * H, bias, H, hPrev, 0, H, h[0], 0, H, saved[0], 0, 4 * H,
             LENGTHS, T, b, j0, j1);
-        VecCells.gruForward(
+        VecCells.INSTANCE.gruForward(
             xg, 0, 3 * H, hg, 0, 3 * H, bias, H, hPrev, 0, H, h[1], 0, H, saved[1], 0, 4 * H,
             LENGTHS, T, b, j0, j1);
-        CpuCells.rnnForward(
+        CpuCells.INSTANCE.rnnForward(
             Activation.TANH, xg, 0, 3 * H, bias, rh[0], 0, H, LENGTHS, T, b, j0, j1);
-        VecCells.rnnForward(
+        VecCells.INSTANCE.rnnForward(
             Activation.TANH, xg, 0, 3 * H, bias, rh[1], 0, H, LENGTHS, T, b, j0, j1);
       }
     }
@@ -165,7 +165,7 @@ class VecCellsTest {
     FloatBuffer y = FloatBuffer.allocate(3000);
     y.put(0, 42f);
     y.put(2999, 42f);
-    VecCells.tanh(x, y, 1, 2999); // more than two chunks, unaligned ends
+    VecCells.INSTANCE.tanh(x, y, 1, 2999); // more than two chunks, unaligned ends
     assertEquals(42f, y.get(0), "before the range: untouched");
     assertEquals(42f, y.get(2999), "after the range: untouched");
     for (int i = 1; i < 2999; i++) {
