@@ -44,6 +44,12 @@ final class ModelOptions {
   float dropout;
 
   @Option(
+      names = "--embedding-dropout",
+      defaultValue = "0",
+      description = "dropout on the source and target embeddings (default 0)")
+  float embeddingDropout;
+
+  @Option(
       names = "--input-feeding",
       description = "Luong input feeding (h̃ of step t-1 fed to step t)")
   boolean inputFeeding;
@@ -81,6 +87,7 @@ final class ModelOptions {
         a,
         dropout,
         tie,
-        inputFeeding);
+        inputFeeding,
+        embeddingDropout);
   }
 }

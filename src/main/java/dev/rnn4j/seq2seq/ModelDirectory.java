@@ -328,6 +328,7 @@ public final class ModelDirectory {
     m.put("dropout", (double) c.dropout());
     m.put("tie_embeddings", c.tieEmbeddings());
     m.put("input_feeding", c.inputFeeding());
+    m.put("embedding_dropout", (double) c.embeddingDropout());
     return m;
   }
 
@@ -345,6 +346,7 @@ public final class ModelDirectory {
         AttentionType.valueOf(Json.getString(m, "attention")),
         (float) Json.getDouble(m, "dropout"),
         Json.getBoolean(m, "tie_embeddings"),
-        m.containsKey("input_feeding") && Json.getBoolean(m, "input_feeding"));
+        m.containsKey("input_feeding") && Json.getBoolean(m, "input_feeding"),
+        m.containsKey("embedding_dropout") ? (float) Json.getDouble(m, "embedding_dropout") : 0f);
   }
 }

@@ -1,9 +1,11 @@
 package dev.rnn4j.seq2seq;
 
 import dev.rnn4j.nn.CellType;
+import java.io.Serializable;
 
 /**
  * The whole shape of an encoder–decoder model, validated on construction and saved with it.
+ * Serializable (rnn4j-spark ships it to executors); deserialization runs the same validation.
  *
  * @param srcVocab source vocabulary size (ids 0..3 are PAD, BOS, EOS, UNK)
  * @param tgtVocab target vocabulary size
@@ -20,6 +22,8 @@ import dev.rnn4j.nn.CellType;
  *     decoderHidden)
  * @param inputFeeding Luong input feeding: the decoder reads [embedding; h̃_{t-1}] at each step
  *     (needs attention; training then runs the decoder step by step)
+ * @param embeddingDropout dropout on the source and target embeddings, the encoder's and the
+ *     decoder's inputs (training)
  */
 public record Seq2SeqConfig(
     int srcVocab,
@@ -34,7 +38,9 @@ public record Seq2SeqConfig(
     AttentionType attention,
     float dropout,
     boolean tieEmbeddings,
-    boolean inputFeeding) {
+    boolean inputFeeding,
+    float embeddingDropout)
+    implements Serializable {
   public Seq2SeqConfig {
     positive("srcVocab", srcVocab);
     positive("tgtVocab", tgtVocab);
@@ -59,6 +65,10 @@ public record Seq2SeqConfig(
     }
     if (!(dropout >= 0 && dropout < 1)) {
       throw new IllegalArgumentException("dropout must be in [0, 1), got " + dropout);
+    }
+    if (!(embeddingDropout >= 0 && embeddingDropout < 1)) {
+      throw new IllegalArgumentException(
+          "embedding dropout must be in [0, 1), got " + embeddingDropout);
     }
     int memory = encoderHidden * (bidirectional ? 2 : 1);
     if (attention == AttentionType.DOT && memory != decoderHidden) {
@@ -86,7 +96,39 @@ public record Seq2SeqConfig(
     }
   }
 
-  /** A configuration without input feeding. */
+  /** A configuration without embedding dropout. */
+  public Seq2SeqConfig(
+      int srcVocab,
+      int tgtVocab,
+      int embedSize,
+      CellType cell,
+      int encoderHidden,
+      int encoderLayers,
+      boolean bidirectional,
+      int decoderHidden,
+      int decoderLayers,
+      AttentionType attention,
+      float dropout,
+      boolean tieEmbeddings,
+      boolean inputFeeding) {
+    this(
+        srcVocab,
+        tgtVocab,
+        embedSize,
+        cell,
+        encoderHidden,
+        encoderLayers,
+        bidirectional,
+        decoderHidden,
+        decoderLayers,
+        attention,
+        dropout,
+        tieEmbeddings,
+        inputFeeding,
+        0f);
+  }
+
+  /** A configuration without input feeding or embedding dropout. */
   public Seq2SeqConfig(
       int srcVocab,
       int tgtVocab,
@@ -113,7 +155,8 @@ public record Seq2SeqConfig(
         attention,
         dropout,
         tieEmbeddings,
-        false);
+        false,
+        0f);
   }
 
   /** Features the decoder RNN reads per step: embedSize (+ decoderHidden with input feeding). */

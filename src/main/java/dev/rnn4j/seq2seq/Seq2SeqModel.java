@@ -18,10 +18,11 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /**
- * An encoder–decoder with Luong attention: source embedding → stacked (bi)RNN encoder → bridge
- * (tanh(W h_enc) for h, W c_enc for c) → target embedding → stacked RNN decoder (teacher forcing) →
- * attention → dropout → output projection → log-softmax. Decoder layer l starts from the bridged
- * final state of encoder layer {@code l + Le - Ld} (zero input where that is below 0).
+ * An encoder–decoder with Luong attention: source embedding → embedding dropout → stacked (bi)RNN
+ * encoder → bridge (tanh(W h_enc) for h, W c_enc for c) → target embedding → embedding dropout →
+ * stacked RNN decoder (teacher forcing) → attention → dropout → output projection → log-softmax.
+ * Decoder layer l starts from the bridged final state of encoder layer {@code l + Le - Ld} (zero
+ * input where that is below 0).
  *
  * <p>Parameter names follow PyTorch conventions ({@code encoder.rnn.weight_ih_l0}, {@code
  * generator.weight}, ...). Ids 0..3 are PAD, BOS, EOS, UNK.
@@ -219,9 +220,11 @@ public final class Seq2SeqModel implements Module {
       Tensor tgtIds = own(open, be.uploadInts(batch.tgtIn(), b * t));
       Tensor targets = own(open, be.uploadInts(maskPadding(batch), b * t));
       Tensor srcX = own(open, srcEmb.forward(srcIds, b, s, cfg.embedSize()));
+      Tensor srcMask = dropEmbeddings(srcX, SOURCE_EMBEDDING_SEED, train, open);
       RecurrentOutput enc = own(open, encoder.forward(srcX, batch.srcLengths(), null, null, train));
       Tensor[] init = bridge(enc, b, open);
       Tensor tgtX = own(open, tgtEmb.forward(tgtIds, b, t, cfg.embedSize()));
+      Tensor tgtMask = dropEmbeddings(tgtX, TARGET_EMBEDDING_SEED, train, open);
       Tensor keys = null;
       if (attention != null) {
         keys = attention.keys(enc.output());
@@ -244,7 +247,7 @@ public final class Seq2SeqModel implements Module {
       if (train && cfg.dropout() > 0) {
         mask = own(open, be.zeros(b, t, hd));
         dropped = own(open, be.zeros(b, t, hd));
-        be.dropout(hTilde, cfg.dropout(), 0x6A09E667F3BCC909L + 31 * dropoutCalls, mask, dropped);
+        be.dropout(hTilde, cfg.dropout(), OUTPUT_SEED + 31 * dropoutCalls, mask, dropped);
       }
       Tensor logits = own(open, be.zeros(b * t, v));
       be.gemm(Mat.of(dropped), false, Mat.of(genWeight.value()), true, Mat.of(logits), 1f, 0f);
@@ -255,7 +258,7 @@ public final class Seq2SeqModel implements Module {
         dropoutCalls++;
         backward(
             batch, gradScale, smoothing, open, srcIds, tgtIds, targets, enc, init, pass, mask,
-            dropped, logits);
+            dropped, logits, srcMask, tgtMask);
       }
       return new Loss(loss, batch.targetTokens());
     } finally {
@@ -276,7 +279,9 @@ public final class Seq2SeqModel implements Module {
       DecoderPass pass,
       Tensor mask,
       Tensor dropped,
-      Tensor probs) {
+      Tensor probs,
+      Tensor srcMask,
+      Tensor tgtMask) {
     int b = batch.size();
     int s = batch.srcLen();
     int t = batch.tgtLen();
@@ -291,10 +296,34 @@ public final class Seq2SeqModel implements Module {
     }
     Tensor dMemory = own(open, be.zeros(b, s, cfg.memorySize()));
     Tensor[] dDec = pass.backward(dH, dMemory, open);
+    if (tgtMask != null) {
+      be.mul(dDec[0], tgtMask, dDec[0]);
+    }
     tgtEmb.backward(tgtIds, dDec[0]);
     Tensor[] dEncState = bridgeBackward(init, dDec[1], dDec[2], b, open);
     RecurrentGradients ge = own(open, encoder.backward(enc, dMemory, dEncState[0], dEncState[1]));
+    if (srcMask != null) {
+      be.mul(ge.input(), srcMask, ge.input());
+    }
     srcEmb.backward(srcIds, ge.input());
+  }
+
+  // Dropout seeds: one stream per place, advanced by the training-step counter.
+  private static final long OUTPUT_SEED = 0x6A09E667F3BCC909L;
+  private static final long SOURCE_EMBEDDING_SEED = 0xBB67AE8584CAA73BL;
+  private static final long TARGET_EMBEDDING_SEED = 0x3C6EF372FE94F82BL;
+
+  /**
+   * Embedding dropout in place on {@code x} (B, T, E) when training with embeddingDropout > 0;
+   * returns the mask (owned by {@code open}) for the backward pass, or null.
+   */
+  private Tensor dropEmbeddings(Tensor x, long seed, boolean train, List<AutoCloseable> open) {
+    if (!train || cfg.embeddingDropout() == 0f) {
+      return null;
+    }
+    Tensor mask = own(open, be.zeros(x.shape().dims()));
+    be.dropout(x, cfg.embeddingDropout(), seed + 31 * dropoutCalls, mask, x);
+    return mask;
   }
 
   /** A teacher-forced decoder pass: h̃ for every step, and its backward. */

@@ -189,6 +189,8 @@ class MainTest {
             "--unidirectional",
             "--dropout",
             "0.25",
+            "--embedding-dropout",
+            "0.125",
             "--epochs",
             "1",
             "--backend",
@@ -197,10 +199,18 @@ class MainTest {
     String json = Files.readString(out.resolve("best/config.json")).replaceAll("\\s", "");
     for (String field :
         new String[] {
-          "\"embed_size\":16", "\"cell\":\"GRU\"", "\"encoder_hidden\":16",
-          "\"encoder_layers\":1", "\"bidirectional\":false", "\"decoder_hidden\":16",
-          "\"decoder_layers\":1", "\"attention\":\"DOT\"", "\"dropout\":0.25",
-          "\"tie_embeddings\":true", "\"input_feeding\":true"
+          "\"embed_size\":16",
+          "\"cell\":\"GRU\"",
+          "\"encoder_hidden\":16",
+          "\"encoder_layers\":1",
+          "\"bidirectional\":false",
+          "\"decoder_hidden\":16",
+          "\"decoder_layers\":1",
+          "\"attention\":\"DOT\"",
+          "\"dropout\":0.25",
+          "\"tie_embeddings\":true",
+          "\"input_feeding\":true",
+          "\"embedding_dropout\":0.125"
         }) {
       assertTrue(json.contains(field), field + " missing from " + json);
     }

@@ -1,5 +1,7 @@
 package dev.rnn4j.seq2seq;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.TestBackends;
@@ -12,6 +14,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * Finite differences of the whole encoder–decoder loss (label-smoothed cross-entropy summed over
@@ -86,6 +89,74 @@ class Seq2SeqGradCheckTest {
                   + numeric
                   + ", diff "
                   + err);
+        }
+      }
+    }
+  }
+
+  /**
+   * With every dropout on (between layers, embeddings, before the output projection) the training
+   * loss is a smooth function of the weights for fixed masks: resetting the dropout counter before
+   * each training-mode forward replays the same masks, so finite differences of trainStep's loss
+   * (with gradient scale 0) check the masked backward passes.
+   */
+  @ParameterizedTest(name = "input feeding {0}")
+  @ValueSource(booleans = {false, true})
+  void gradientsWithDropoutMatchFiniteDifferences(boolean feed) {
+    Backend be = TestBackends.cpu();
+    Seq2SeqConfig cfg =
+        new Seq2SeqConfig(
+            9,
+            8,
+            3,
+            CellType.LSTM,
+            3,
+            2,
+            true,
+            4,
+            2,
+            AttentionType.GENERAL,
+            0.3f,
+            false,
+            feed,
+            0.3f);
+    int[][] src = {{4, 5, 6}, {7, 8}, {5}};
+    int[][] tgt = {{4, 5}, {6, 7, 4}, {5}};
+    Seq2SeqBatch batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
+    float smoothing = 0.1f;
+    try (Seq2SeqModel model = new Seq2SeqModel(be, cfg, 11)) {
+      model.zeroGrad();
+      model.setDropoutCalls(0);
+      double loss = model.trainStep(batch, smoothing, 1f).sum();
+      model.setDropoutCalls(0);
+      assertEquals(loss, model.trainStep(batch, smoothing, 0f).sum(), "same masks, same loss");
+      assertNotEquals(loss, model.evaluate(batch, smoothing).sum(), 1e-6, "dropout is active");
+      SplittableRandom r = new SplittableRandom(6);
+      for (Parameter p : model.parameters()) {
+        float[] g = be.download(p.grad());
+        float[] v = be.download(p.value());
+        // Every entry of the small tensors (the embeddings: every row a dropout mask touches),
+        // five sampled entries of the others.
+        boolean all = v.length <= 32;
+        for (int s = 0; s < (all ? v.length : 5); s++) {
+          int i = all ? s : r.nextInt(v.length);
+          float orig = v[i];
+          float h = 1e-2f;
+          v[i] = orig + h;
+          set(be, p.value(), v);
+          model.setDropoutCalls(0);
+          double lp = model.trainStep(batch, smoothing, 0f).sum();
+          v[i] = orig - h;
+          set(be, p.value(), v);
+          model.setDropoutCalls(0);
+          double lm = model.trainStep(batch, smoothing, 0f).sum();
+          v[i] = orig;
+          set(be, p.value(), v);
+          double numeric = (lp - lm) / (2 * h);
+          double err = Math.abs(numeric - g[i]);
+          assertTrue(
+              err <= 2e-3 + 2e-2 * Math.abs(numeric),
+              p.name() + "[" + i + "]: analytic " + g[i] + ", numeric " + numeric);
         }
       }
     }

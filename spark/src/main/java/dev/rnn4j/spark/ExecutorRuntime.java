@@ -80,7 +80,7 @@ final class ExecutorRuntime {
     }
     // Built outside the lock. The values are overwritten by the broadcast parameters; the run's
     // seed gives the recurrent layers the driver model's dropout seeds.
-    Seq2SeqModel m = new Seq2SeqModel(be, ctx.shape().config(), ctx.seed());
+    Seq2SeqModel m = new Seq2SeqModel(be, ctx.config(), ctx.seed());
     synchronized (ExecutorRuntime.class) {
       ALL.computeIfAbsent(runId, k -> new ArrayList<>()).add(m);
       replicasCreated++;

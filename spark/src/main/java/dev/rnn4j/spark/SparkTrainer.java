@@ -108,7 +108,6 @@ public final class SparkTrainer {
       state.lr = t.lr();
     }
     String runId = UUID.randomUUID().toString();
-    ModelShape shape = ModelShape.of(model.config());
     DriverSteps steps = new DriverSteps(jsc, opts, log);
     List<Double> stepLosses = new ArrayList<>();
     long step = 0;
@@ -139,7 +138,7 @@ public final class SparkTrainer {
           StepContext ctx =
               new StepContext(
                   runId,
-                  shape,
+                  model.config(),
                   t.seed(),
                   opts.backend(),
                   t.labelSmoothing(),

@@ -1,13 +1,14 @@
 package dev.rnn4j.spark;
 
+import dev.rnn4j.seq2seq.Seq2SeqConfig;
 import java.io.Serializable;
 
 /**
  * What every task of one training step needs besides the broadcast parameters: the run (its replica
- * pool), the model shape, the executors' backend, and where the step is.
+ * pool), the model configuration, the executors' backend, and where the step is.
  *
  * @param runId identifies the training run's replica pool on the executors
- * @param shape model shape of the replicas
+ * @param config configuration of the replicas
  * @param seed the run's seed (replicas are built with it, as the driver's model)
  * @param backend executors' backend name (cpu, cuda, auto)
  * @param labelSmoothing ε of the loss
@@ -17,7 +18,7 @@ import java.io.Serializable;
  */
 record StepContext(
     String runId,
-    ModelShape shape,
+    Seq2SeqConfig config,
     long seed,
     String backend,
     float labelSmoothing,

@@ -55,6 +55,7 @@ class SparkMainTest {
             "--encoder-layers=1",
             "--decoder-hidden=32",
             "--input-feeding",
+            "--embedding-dropout=0.125",
             "--epochs=2",
             "--batch-size=32",
             "--partitions=2",
@@ -63,11 +64,13 @@ class SparkMainTest {
     assertEquals(0, code, "train exit code");
     assertTrue(Files.isRegularFile(out.resolve("best/model.safetensors")));
     assertTrue(Files.readString(out.resolve("last/trainer.json")).contains("\"epoch\": 3"));
+    String config = Files.readString(out.resolve("best/config.json")).replaceAll("\\s", "");
     assertTrue(
-        Files.readString(out.resolve("best/config.json"))
-            .replaceAll("\\s", "")
-            .contains("\"input_feeding\":true"),
+        config.contains("\"input_feeding\":true"),
         "--input-feeding reaches the saved configuration");
+    assertTrue(
+        config.contains("\"embedding_dropout\":0.125"),
+        "--embedding-dropout reaches the saved configuration");
     Path translated = dir.resolve("translated");
     code =
         SparkMain.run(

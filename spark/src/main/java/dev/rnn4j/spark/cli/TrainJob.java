@@ -109,6 +109,12 @@ final class TrainJob implements Callable<Integer> {
       description = "dropout (0: sync training equals single-process training)")
   float dropout;
 
+  @Option(
+      names = "--embedding-dropout",
+      defaultValue = "0",
+      description = "dropout on the source and target embeddings (default 0)")
+  float embeddingDropout;
+
   @Option(names = "--src-tokenizer", defaultValue = "whitespace", description = "char, whitespace")
   String srcTokenizer;
 
@@ -400,7 +406,8 @@ final class TrainJob implements Callable<Integer> {
         a,
         dropout,
         tie,
-        inputFeeding);
+        inputFeeding,
+        embeddingDropout);
   }
 
   private static Tokenizer tokenizer(String name, String option) {
