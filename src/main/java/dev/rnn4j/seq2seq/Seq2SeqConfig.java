@@ -155,8 +155,7 @@ public record Seq2SeqConfig(
         attention,
         dropout,
         tieEmbeddings,
-        false,
-        0f);
+        false);
   }
 
   /** Features the decoder RNN reads per step: embedSize (+ decoderHidden with input feeding). */

@@ -10,6 +10,7 @@ import dev.rnn4j.nn.CellType;
 import dev.rnn4j.nn.Parameter;
 import dev.rnn4j.tensor.Tensor;
 import java.util.SplittableRandom;
+import java.util.function.DoubleSupplier;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -60,37 +61,7 @@ class Seq2SeqGradCheckTest {
     try (Seq2SeqModel model = new Seq2SeqModel(be, cfg, 11)) {
       model.zeroGrad();
       model.trainStep(batch, smoothing, 1f);
-      SplittableRandom r = new SplittableRandom(5);
-      for (Parameter p : model.parameters()) {
-        float[] g = be.download(p.grad());
-        float[] v = be.download(p.value());
-        for (int s = 0; s < Math.min(5, v.length); s++) {
-          int i = r.nextInt(v.length);
-          float orig = v[i];
-          float h = 1e-2f;
-          v[i] = orig + h;
-          set(be, p.value(), v);
-          double lp = model.evaluate(batch, smoothing).sum();
-          v[i] = orig - h;
-          set(be, p.value(), v);
-          double lm = model.evaluate(batch, smoothing).sum();
-          v[i] = orig;
-          set(be, p.value(), v);
-          double numeric = (lp - lm) / (2 * h);
-          double err = Math.abs(numeric - g[i]);
-          assertTrue(
-              err <= 2e-3 + 2e-2 * Math.abs(numeric),
-              p.name()
-                  + "["
-                  + i
-                  + "]: analytic "
-                  + g[i]
-                  + ", numeric "
-                  + numeric
-                  + ", diff "
-                  + err);
-        }
-      }
+      checkGradients(be, model, () -> model.evaluate(batch, smoothing).sum(), 5, 0);
     }
   }
 
@@ -131,33 +102,47 @@ class Seq2SeqGradCheckTest {
       model.setDropoutCalls(0);
       assertEquals(loss, model.trainStep(batch, smoothing, 0f).sum(), "same masks, same loss");
       assertNotEquals(loss, model.evaluate(batch, smoothing).sum(), 1e-6, "dropout is active");
-      SplittableRandom r = new SplittableRandom(6);
-      for (Parameter p : model.parameters()) {
-        float[] g = be.download(p.grad());
-        float[] v = be.download(p.value());
-        // Every entry of the small tensors (the embeddings: every row a dropout mask touches),
-        // five sampled entries of the others.
-        boolean all = v.length <= 32;
-        for (int s = 0; s < (all ? v.length : 5); s++) {
-          int i = all ? s : r.nextInt(v.length);
-          float orig = v[i];
-          float h = 1e-2f;
-          v[i] = orig + h;
-          set(be, p.value(), v);
-          model.setDropoutCalls(0);
-          double lp = model.trainStep(batch, smoothing, 0f).sum();
-          v[i] = orig - h;
-          set(be, p.value(), v);
-          model.setDropoutCalls(0);
-          double lm = model.trainStep(batch, smoothing, 0f).sum();
-          v[i] = orig;
-          set(be, p.value(), v);
-          double numeric = (lp - lm) / (2 * h);
-          double err = Math.abs(numeric - g[i]);
-          assertTrue(
-              err <= 2e-3 + 2e-2 * Math.abs(numeric),
-              p.name() + "[" + i + "]: analytic " + g[i] + ", numeric " + numeric);
-        }
+      // Every entry of the embeddings (every row a dropout mask touches is checked).
+      checkGradients(
+          be,
+          model,
+          () -> {
+            model.setDropoutCalls(0);
+            return model.trainStep(batch, smoothing, 0f).sum();
+          },
+          6,
+          32);
+    }
+  }
+
+  /**
+   * Checks each parameter's gradient against central differences of {@code loss}: every entry of
+   * tensors of up to {@code allUpTo} elements, five sampled entries of the others.
+   */
+  private static void checkGradients(
+      Backend be, Seq2SeqModel model, DoubleSupplier loss, long seed, int allUpTo) {
+    SplittableRandom r = new SplittableRandom(seed);
+    for (Parameter p : model.parameters()) {
+      float[] g = be.download(p.grad());
+      float[] v = be.download(p.value());
+      boolean all = v.length <= allUpTo;
+      for (int s = 0; s < (all ? v.length : Math.min(5, v.length)); s++) {
+        int i = all ? s : r.nextInt(v.length);
+        float orig = v[i];
+        float h = 1e-2f;
+        v[i] = orig + h;
+        set(be, p.value(), v);
+        double lp = loss.getAsDouble();
+        v[i] = orig - h;
+        set(be, p.value(), v);
+        double lm = loss.getAsDouble();
+        v[i] = orig;
+        set(be, p.value(), v);
+        double numeric = (lp - lm) / (2 * h);
+        double err = Math.abs(numeric - g[i]);
+        assertTrue(
+            err <= 2e-3 + 2e-2 * Math.abs(numeric),
+            p.name() + "[" + i + "]: analytic " + g[i] + ", numeric " + numeric + ", diff " + err);
       }
     }
   }
