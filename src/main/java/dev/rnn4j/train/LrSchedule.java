@@ -33,9 +33,10 @@ public interface LrSchedule {
               + total
               + " total (fewer updates than warm-up steps: more epochs or fewer warm-up steps)");
     }
+    LrSchedule ramp = warmup == 0 ? constant() : warmup(warmup);
     return (step, base) -> {
       if (step < warmup) {
-        return base * step / (float) warmup;
+        return ramp.at(step, base);
       }
       double progress = Math.min(1.0, (step - warmup) / (double) (total - warmup));
       return (float) (base * 0.5 * (1 + Math.cos(Math.PI * progress)));
@@ -60,29 +61,26 @@ public interface LrSchedule {
                 + "' schedule needs the run's number of updates, which this trainer does not"
                 + " know; use constant or warmup:N");
       }
-      long warmup = 0;
-      if (spec.startsWith("cosine:")) {
-        try {
-          warmup = Long.parseLong(spec.substring(7));
-        } catch (NumberFormatException e) {
-          throw new IllegalArgumentException("bad warm-up step count in '" + spec + "'", e);
-        }
-      }
-      return cosine(warmup, totalSteps);
+      return cosine(spec.equals("cosine") ? 0 : warmupSteps(spec), totalSteps);
     }
     if (spec == null || spec.equals("constant")) {
       return constant();
     }
     if (spec.startsWith("warmup:")) {
-      try {
-        return warmup(Long.parseLong(spec.substring(7)));
-      } catch (NumberFormatException e) {
-        throw new IllegalArgumentException("bad warm-up step count in '" + spec + "'", e);
-      }
+      return warmup(warmupSteps(spec));
     }
     throw new IllegalArgumentException(
         "unknown learning-rate schedule '"
             + spec
             + "'; use constant, warmup:N, cosine or cosine:N (N warm-up steps)");
+  }
+
+  /** The N of "warmup:N" or "cosine:N". */
+  private static long warmupSteps(String spec) {
+    try {
+      return Long.parseLong(spec.substring(spec.indexOf(':') + 1));
+    } catch (NumberFormatException e) {
+      throw new IllegalArgumentException("bad warm-up step count in '" + spec + "'", e);
+    }
   }
 }

@@ -605,8 +605,12 @@ public final class CpuBackend implements Backend {
         REDUCE_CHUNK,
         (lo, hi) -> {
           for (int c = lo; c < hi; c++) {
-            partial[c] =
-                VecOps.sum(xs, c * REDUCE_CHUNK, Math.min(n, (c + 1) * REDUCE_CHUNK), squares);
+            double acc = 0;
+            for (int k = c * REDUCE_CHUNK, end = Math.min(n, k + REDUCE_CHUNK); k < end; k++) {
+              double v = xs.get(k);
+              acc += squares ? v * v : v;
+            }
+            partial[c] = acc;
           }
         });
     double total = 0;

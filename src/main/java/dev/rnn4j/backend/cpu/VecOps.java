@@ -3,10 +3,11 @@ package dev.rnn4j.backend.cpu;
 import java.nio.FloatBuffer;
 
 /**
- * The CPU backend's per-parameter and per-element loops (Adam, SGD, dropout, sums) restructured for
- * the JIT's auto-vectorizer: ranges of a direct buffer are copied into per-thread heap arrays in
- * chunks, computed by straight-line array loops, and copied back. Element access to a direct {@link
- * FloatBuffer} does not vectorize; these loops do (AVX2/AVX-512 under HotSpot C2).
+ * The CPU backend's per-parameter and per-element loops (Adam, SGD, dropout) restructured for
+ * HotSpot's C2: ranges of a direct buffer are copied into per-thread heap arrays in chunks,
+ * computed by straight-line array loops (which C2 unrolls and vectorizes where it can), and copied
+ * back, instead of element access to the direct {@link FloatBuffer}. Measured here: Adam over 5M
+ * parameters 3.0 vs 5.7 ms (2 threads), dropout over 4M elements 8 vs 21.5 ms (one thread).
  *
  * <p>Every loop evaluates the same float expressions in the same order as the element-by-element
  * formula in its javadoc (Java never contracts to FMA), so results are bit-identical to it and do
@@ -27,7 +28,6 @@ final class VecOps {
     final float[] b = new float[CHUNK];
     final float[] c = new float[CHUNK];
     final float[] d = new float[CHUNK];
-    final long[] bits = new long[CHUNK];
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -119,25 +119,21 @@ final class VecOps {
   /**
    * Inverted dropout over [lo, hi): {@code mask[k] = u(seed, k) >= p ? keep : 0} and {@code y[k] =
    * x[k]·mask[k]}, u = {@link CounterRng#uniform}. u is a 24-bit integer t times 2⁻²⁴, so u ≥ p
-   * exactly when t ≥ ⌈p·2²⁴⌉, which the loop tests in integer arithmetic.
+   * exactly when t ≥ ⌈p·2²⁴⌉, which the loop tests in integer arithmetic (no branch).
    */
   static void dropout(
       FloatBuffer x, FloatBuffer mask, FloatBuffer y, int lo, int hi, long seed, float p) {
     Scratch s = SCRATCH.get();
     float[] xs = s.a;
     float[] ms = s.b;
-    long[] bits = s.bits;
     float keep = 1f / (1f - p);
     long threshold = (long) Math.ceil((double) p * 0x1p24);
     for (int k0 = lo; k0 < hi; k0 += CHUNK) {
       int n = Math.min(CHUNK, hi - k0);
       x.get(k0, xs, 0, n);
       for (int k = 0; k < n; k++) {
-        bits[k] = k0 + k;
-      }
-      for (int k = 0; k < n; k++) {
-        // CounterRng.bits(seed, k0 + k), written out so that the loop vectorizes.
-        long z = seed + (bits[k] + 1) * 0x9E3779B97F4A7C15L;
+        // CounterRng.bits(seed, k0 + k), written out so that C2 keeps it in the loop.
+        long z = seed + ((long) (k0 + k) + 1) * 0x9E3779B97F4A7C15L;
         z = (z ^ (z >>> 30)) * 0xBF58476D1CE4E5B9L;
         z = (z ^ (z >>> 27)) * 0x94D049BB133111EBL;
         z = z ^ (z >>> 31);
@@ -150,47 +146,5 @@ final class VecOps {
       mask.put(k0, ms, 0, n);
       y.put(k0, xs, 0, n);
     }
-  }
-
-  /** Lanes of the partial sums in {@link #sum}. */
-  private static final int LANES = 16;
-
-  /**
-   * Σ x[k] (or Σ x[k]² when {@code squares}) over [lo, hi) in double: element k goes to lane k mod
-   * 16 (counted from lo), the lanes are added in order at the end. Deterministic for a given range;
-   * not the same rounding as one sequential sum.
-   */
-  static double sum(FloatBuffer x, int lo, int hi, boolean squares) {
-    Scratch s = SCRATCH.get();
-    float[] xs = s.a;
-    double[] acc = new double[LANES];
-    for (int k0 = lo; k0 < hi; k0 += CHUNK) {
-      int n = Math.min(CHUNK, hi - k0);
-      x.get(k0, xs, 0, n);
-      int full = n - n % LANES;
-      if (squares) {
-        for (int k = 0; k < full; k += LANES) {
-          for (int j = 0; j < LANES; j++) {
-            double v = xs[k + j];
-            acc[j] += v * v;
-          }
-        }
-      } else {
-        for (int k = 0; k < full; k += LANES) {
-          for (int j = 0; j < LANES; j++) {
-            acc[j] += xs[k + j];
-          }
-        }
-      }
-      for (int k = full; k < n; k++) {
-        double v = xs[k];
-        acc[k - full] += squares ? v * v : v;
-      }
-    }
-    double total = 0;
-    for (double a : acc) {
-      total += a;
-    }
-    return total;
   }
 }
