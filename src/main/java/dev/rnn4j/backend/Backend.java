@@ -71,6 +71,21 @@ public interface Backend extends AutoCloseable {
   void gemm(Mat a, boolean transA, Mat b, boolean transB, Mat c, float alpha, float beta);
 
   /**
+   * op(B) made ready for many {@link #gemm(Mat, boolean, GemmOperand, Mat, float, float)} products
+   * (e.g. W_hh at every step of a sequence): a backend may convert it once here instead of at every
+   * product. B must not change until the operand is closed. The default keeps B as it is.
+   */
+  default GemmOperand prepare(Mat b, boolean transB) {
+    return new GemmOperand(b, transB, null);
+  }
+
+  /** C = alpha * op(A) * op(B) + beta * C with a {@link #prepare}d op(B); as {@link #gemm}. */
+  default void gemm(Mat a, boolean transA, GemmOperand b, Mat c, float alpha, float beta) {
+    b.prepared(); // fails once closed, in every backend
+    gemm(a, transA, b.mat(), b.transposed(), c, alpha, beta);
+  }
+
+  /**
    * For i in [0, count): C_i = alpha * op(A_i) * op(B_i) + beta * C_i, where X_i is the view X
    * moved by {@code i * strideX} elements. Used for attention (one matrix per batch entry).
    */

@@ -1,6 +1,7 @@
 package dev.rnn4j.backend;
 
 import dev.rnn4j.backend.cpu.CpuBackend;
+import dev.rnn4j.backend.cpu.CpuGemm;
 import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
 import java.util.logging.Logger;
@@ -9,7 +10,7 @@ import java.util.logging.Logger;
  * The one place that chooses a backend: {@code cpu}, {@code cuda} or {@code auto} (CUDA where a
  * device and driver are usable, else CPU with one log line saying why). The system property {@value
  * #PROPERTY} overrides the default choice ({@code auto}); {@value #THREADS_PROPERTY} sets the CPU
- * backend's Java threads.
+ * backend's Java threads and {@value CpuGemm#PROPERTY} its GEMM mode ({@link CpuGemm}).
  */
 public final class Backends {
   /** System property naming the backend: cpu, cuda or auto. */
@@ -33,10 +34,19 @@ public final class Backends {
    * reason where CUDA cannot run; {@code auto} falls back to CPU.
    */
   public static Backend create(String name) {
+    return create(name, null);
+  }
+
+  /**
+   * As {@link #create(String)}, with the CPU backend's GEMMs running as {@code cpuGemm} says (null:
+   * as the system property {@value CpuGemm#PROPERTY} says, else sgemm). The CUDA backend ignores
+   * it.
+   */
+  public static Backend create(String name, CpuGemm cpuGemm) {
     String n = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
     switch (n) {
       case "cpu":
-        return cpu();
+        return cpu(cpuGemm);
       case "cuda":
         return cuda();
       case "auto":
@@ -44,7 +54,7 @@ public final class Backends {
           return cuda();
         } catch (BackendUnavailableException e) {
           LOG.info("rnn4j: using the CPU backend; CUDA is unavailable: " + e.getMessage());
-          return cpu();
+          return cpu(cpuGemm);
         }
       default:
         throw new IllegalArgumentException(
@@ -56,13 +66,14 @@ public final class Backends {
     }
   }
 
-  private static Backend cpu() {
+  private static Backend cpu(CpuGemm gemm) {
+    CpuGemm g = gemm != null ? gemm : CpuGemm.fromProperty();
     String t = System.getProperty(THREADS_PROPERTY);
     if (t == null) {
-      return new CpuBackend();
+      return new CpuBackend(Runtime.getRuntime().availableProcessors(), g);
     }
     try {
-      return new CpuBackend(Integer.parseInt(t.trim()));
+      return new CpuBackend(Integer.parseInt(t.trim()), g);
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           THREADS_PROPERTY + " must be a positive integer, got '" + t + "'", e);

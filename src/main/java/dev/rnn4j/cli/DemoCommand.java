@@ -1,7 +1,6 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
-import dev.rnn4j.backend.Backends;
 import dev.rnn4j.data.Example;
 import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
@@ -23,6 +22,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -38,8 +38,7 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "target/demo-run", description = "run directory")
   Path out;
 
-  @Option(names = "--backend", defaultValue = "auto")
-  String backend;
+  @Mixin BackendOptions backendOptions = new BackendOptions();
 
   private static InputStream resource(String name) {
     InputStream in = DemoCommand.class.getResourceAsStream("/dev/rnn4j/demo/" + name);
@@ -83,7 +82,7 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println(
         "rnn4j demo: grapheme-to-phoneme conversion (CMUdict sample, letters ->"
             + " ARPAbet phonemes)");
-    try (Backend be = Backends.create(backend)) {
+    try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,
           new TrainRun.Setup(cfg, opts, 32, 400, out, null, 0, 0),

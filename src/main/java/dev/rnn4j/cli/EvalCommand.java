@@ -1,7 +1,6 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
-import dev.rnn4j.backend.Backends;
 import dev.rnn4j.data.Example;
 import dev.rnn4j.metrics.Scores;
 import dev.rnn4j.seq2seq.DecodeOptions;
@@ -15,6 +14,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -37,8 +37,7 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--max-length", defaultValue = "100")
   int maxLength;
 
-  @Option(names = "--backend", defaultValue = "auto")
-  String backend;
+  @Mixin BackendOptions backendOptions = new BackendOptions();
 
   @Option(
       names = "--multi-reference",
@@ -54,7 +53,7 @@ final class EvalCommand implements Callable<Integer> {
     }
     DecodeOptions opts =
         new DecodeOptions(beam, beam == 1 ? 0f : lengthPenalty, 2f, 10, 1, false, 64);
-    try (Backend be = Backends.create(backend);
+    try (Backend be = backendOptions.open();
         ModelDirectory.Loaded m = ModelDirectory.load(model, be)) {
       Corpus c =
           Corpus.read(

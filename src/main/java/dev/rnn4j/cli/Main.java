@@ -1,10 +1,10 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
-import dev.rnn4j.backend.Backends;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /** The {@code rnn4j} command: subcommands for training, translation, evaluation and demos. */
@@ -62,8 +62,7 @@ public final class Main implements Callable<Integer> {
     @Option(names = "--steps", defaultValue = "300", description = "training batches (default 300)")
     int steps;
 
-    @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto")
-    String backend;
+    @Mixin BackendOptions backendOptions = new BackendOptions();
 
     @Override
     public Integer call() {
@@ -71,7 +70,7 @@ public final class Main implements Callable<Integer> {
         throw new CommandLine.ParameterException(
             new CommandLine(this), "--steps must be >= 1, got " + steps);
       }
-      try (Backend be = Backends.create(backend)) {
+      try (Backend be = backendOptions.open()) {
         SequenceDemo.run(be, steps, 1, System.out);
       }
       return 0;

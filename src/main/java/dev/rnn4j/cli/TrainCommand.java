@@ -133,8 +133,7 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "1")
   long seed;
 
-  @Option(names = "--backend", defaultValue = "auto", description = "cpu, cuda or auto")
-  String backend;
+  @Mixin BackendOptions backendOptions = new BackendOptions();
 
   static Tokenizer tokenizer(String name, String option, List<String> texts, int merges) {
     return switch (name) {
@@ -208,7 +207,7 @@ final class TrainCommand implements Callable<Integer> {
       srcVocab = Vocabulary.build(Vocabulary.count(trainC.sources()), minFreq, maxVocab);
       tgtVocab = Vocabulary.build(Vocabulary.count(trainC.targets()), minFreq, maxVocab);
     }
-    try (Backend be = Backends.create(backend)) {
+    try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,
           new TrainRun.Setup(

@@ -178,7 +178,7 @@ final class TrainRun {
           params,
           trainEx.size(),
           devEx.size(),
-          be.name());
+          BackendOptions.describe(be));
       Batcher batcher = new Batcher(trainEx, s.batchSize(), 50, seed);
       Trainer.Metric wer =
           new Trainer.Metric() {

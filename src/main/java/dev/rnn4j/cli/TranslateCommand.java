@@ -1,7 +1,6 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
-import dev.rnn4j.backend.Backends;
 import dev.rnn4j.seq2seq.AttentionMap;
 import dev.rnn4j.seq2seq.DecodeOptions;
 import dev.rnn4j.seq2seq.Hypothesis;
@@ -20,6 +19,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -56,8 +56,7 @@ final class TranslateCommand implements Callable<Integer> {
       description = "write the first input's attention heat-map (SVG)")
   Path attentionMap;
 
-  @Option(names = "--backend", defaultValue = "auto")
-  String backend;
+  @Mixin BackendOptions backendOptions = new BackendOptions();
 
   @Override
   public Integer call() throws Exception {
@@ -74,7 +73,7 @@ final class TranslateCommand implements Callable<Integer> {
         lines.add(tab >= 0 ? l.substring(0, tab) : l);
       }
     }
-    try (Backend be = Backends.create(backend);
+    try (Backend be = backendOptions.open();
         ModelDirectory.Loaded m = ModelDirectory.load(model, be);
         Writer w =
             output == null

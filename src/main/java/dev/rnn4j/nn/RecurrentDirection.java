@@ -2,6 +2,7 @@ package dev.rnn4j.nn;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.FusedSequence;
+import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Tensor;
 
@@ -120,58 +121,9 @@ final class RecurrentDirection {
         be.transpose(whh, Mat.of(whhT));
         whh = Mat.of(whhT);
       }
-      switch (type) {
-        case RNN_TANH, RNN_RELU -> {
-          for (int t = 0; t < steps; t++) {
-            Mat pre = Mat.step(proj, t);
-            be.gemm(t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1), false, whh, !nn, pre, 1f, 1f);
-            be.rnnCellForward(type.activation(), pre, bHh.value(), Mat.step(y, t), lengths, t);
-          }
-        }
-        case LSTM -> {
-          Tensor c0t = keep.add(be.zeros(batch, hidden));
-          if (c0 != null) {
-            be.copy(c0, Mat.of(c0t));
-          }
-          Tensor cells = training ? keep.add(be.zeros(batch, steps, hidden)) : null;
-          Tensor[] pingPong =
-              training
-                  ? null
-                  : new Tensor[] {
-                    tmp.add(be.zeros(batch, hidden)), tmp.add(be.zeros(batch, hidden))
-                  };
-          Mat cPrev = Mat.of(c0t);
-          for (int t = 0; t < steps; t++) {
-            Mat gates = Mat.step(proj, t);
-            be.gemm(t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1), false, whh, !nn, gates, 1f, 1f);
-            Mat c = training ? Mat.step(cells, t) : Mat.of(pingPong[t & 1]);
-            be.lstmCellForward(gates, bHh.value(), cPrev, c, Mat.step(y, t), lengths, t);
-            cPrev = c;
-          }
-          if (cN != null) {
-            be.copy(cPrev, cN);
-          }
-          cache.cells = cells;
-          cache.c0 = c0t;
-        }
-        case GRU -> {
-          Tensor hGates = tmp.add(be.zeros(batch, g));
-          Tensor saved = keep.add(be.zeros(batch, steps, 4 * hidden));
-          for (int t = 0; t < steps; t++) {
-            Mat hPrev = t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1);
-            be.gemm(hPrev, false, whh, !nn, Mat.of(hGates), 1f, 0f);
-            be.gruCellForward(
-                Mat.step(proj, t),
-                Mat.of(hGates),
-                bHh.value(),
-                hPrev,
-                Mat.step(y, t),
-                Mat.step(saved, t),
-                lengths,
-                t);
-          }
-          cache.gates = saved;
-        }
+      // W_hh is read at every step: prepared once (the CPU's bf16 mode converts it once).
+      try (GemmOperand w = be.prepare(whh, !nn)) {
+        forwardSteps(cache, keep, tmp, h0t, c0, cN, proj, w, y, lengths, batch, steps, g, training);
       }
       if (type == CellType.LSTM) {
         cache.gates = proj;
@@ -188,6 +140,76 @@ final class RecurrentDirection {
     } catch (RuntimeException e) {
       cache.close();
       throw e;
+    }
+  }
+
+  /** The per-step loop of {@link #forward}: fills y (and the cache's saved state when training). */
+  private void forwardSteps(
+      Cache cache,
+      Tensors keep,
+      Tensors tmp,
+      Tensor h0t,
+      Mat c0,
+      Mat cN,
+      Tensor proj,
+      GemmOperand w,
+      Tensor y,
+      Tensor lengths,
+      int batch,
+      int steps,
+      int g,
+      boolean training) {
+    Backend be = proj.backend();
+    switch (type) {
+      case RNN_TANH, RNN_RELU -> {
+        for (int t = 0; t < steps; t++) {
+          Mat pre = Mat.step(proj, t);
+          be.gemm(t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1), false, w, pre, 1f, 1f);
+          be.rnnCellForward(type.activation(), pre, bHh.value(), Mat.step(y, t), lengths, t);
+        }
+      }
+      case LSTM -> {
+        Tensor c0t = keep.add(be.zeros(batch, hidden));
+        if (c0 != null) {
+          be.copy(c0, Mat.of(c0t));
+        }
+        Tensor cells = training ? keep.add(be.zeros(batch, steps, hidden)) : null;
+        Tensor[] pingPong =
+            training
+                ? null
+                : new Tensor[] {tmp.add(be.zeros(batch, hidden)), tmp.add(be.zeros(batch, hidden))};
+        Mat cPrev = Mat.of(c0t);
+        for (int t = 0; t < steps; t++) {
+          Mat gates = Mat.step(proj, t);
+          be.gemm(t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1), false, w, gates, 1f, 1f);
+          Mat c = training ? Mat.step(cells, t) : Mat.of(pingPong[t & 1]);
+          be.lstmCellForward(gates, bHh.value(), cPrev, c, Mat.step(y, t), lengths, t);
+          cPrev = c;
+        }
+        if (cN != null) {
+          be.copy(cPrev, cN);
+        }
+        cache.cells = cells;
+        cache.c0 = c0t;
+      }
+      case GRU -> {
+        Tensor hGates = tmp.add(be.zeros(batch, g));
+        Tensor saved = keep.add(be.zeros(batch, steps, 4 * hidden));
+        for (int t = 0; t < steps; t++) {
+          Mat hPrev = t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1);
+          be.gemm(hPrev, false, w, Mat.of(hGates), 1f, 0f);
+          be.gruCellForward(
+              Mat.step(proj, t),
+              Mat.of(hGates),
+              bHh.value(),
+              hPrev,
+              Mat.step(y, t),
+              Mat.step(saved, t),
+              lengths,
+              t);
+        }
+        cache.gates = saved;
+      }
     }
   }
 
@@ -224,8 +246,8 @@ final class RecurrentDirection {
     int batch = d[0];
     int steps = d[1];
     int g = type.gates() * hidden;
-    Mat whh = Mat.of(wHh.value());
-    try (Tensors tmp = new Tensors()) {
+    try (Tensors tmp = new Tensors();
+        GemmOperand whh = be.prepare(Mat.of(wHh.value()), false)) {
       if (dhN != null) {
         be.scatterAddLastStep(dhN, lengths, dy);
       }
@@ -238,7 +260,7 @@ final class RecurrentDirection {
             Mat dPre = Mat.step(dxGates, t);
             be.rnnCellBackward(
                 type.activation(), Mat.step(y, t), Mat.step(dy, t), dPre, lengths, t);
-            be.gemm(dPre, false, whh, false, t == 0 ? dh0 : Mat.step(dy, t - 1), 1f, 1f);
+            be.gemm(dPre, false, whh, t == 0 ? dh0 : Mat.step(dy, t - 1), 1f, 1f);
           }
         }
         case LSTM -> {
@@ -258,7 +280,7 @@ final class RecurrentDirection {
                 dG,
                 lengths,
                 t);
-            be.gemm(dG, false, whh, false, t == 0 ? dh0 : Mat.step(dy, t - 1), 1f, 1f);
+            be.gemm(dG, false, whh, t == 0 ? dh0 : Mat.step(dy, t - 1), 1f, 1f);
           }
           if (dc0 != null) {
             be.copy(Mat.of(dc), dc0);
@@ -279,7 +301,7 @@ final class RecurrentDirection {
                 dhPrev,
                 lengths,
                 t);
-            be.gemm(dHg, false, whh, false, dhPrev, 1f, 1f);
+            be.gemm(dHg, false, whh, dhPrev, 1f, 1f);
           }
         }
       }

@@ -106,7 +106,9 @@ class MainTest {
             "--attention-map",
             svg.toString(),
             "--backend",
-            "cpu");
+            "cpu",
+            "--cpu-gemm",
+            "bf16");
     assertEquals(0, t.code(), t.err());
     assertEquals("A B C\nC B A\n", t.out());
     assertTrue(Files.readString(svg).startsWith("<svg"));
@@ -194,8 +196,11 @@ class MainTest {
             "--epochs",
             "1",
             "--backend",
-            "cpu");
+            "cpu",
+            "--cpu-gemm",
+            "bf16");
     assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("backend cpu (bf16 GEMMs)"), r.out());
     String json = Files.readString(out.resolve("best/config.json")).replaceAll("\\s", "");
     for (String field :
         new String[] {
@@ -225,6 +230,11 @@ class MainTest {
     r = run("translate", "--model", tmp.resolve("missing").toString(), "--input", in.toString());
     assertTrue(r.code() != 0, "missing model fails");
     assertTrue(r.err().contains("missing"), r.err());
+    r = run("translate", "--model", tmp.toString(), "--input", in.toString(), "--cpu-gemm", "fp8");
+    assertEquals(2, r.code());
+    assertTrue(
+        r.err().contains("--cpu-gemm") && r.err().contains("'fp8'") && r.err().contains("bf16"),
+        r.err());
     r = run("translate", "--model", tmp.toString(), "--bogus");
     assertTrue(r.code() != 0);
     assertTrue(r.err().contains("--bogus"), r.err());

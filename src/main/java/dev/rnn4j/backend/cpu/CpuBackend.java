@@ -3,6 +3,7 @@ package dev.rnn4j.backend.cpu;
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.FusedSequence;
+import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.backend.GemmShape;
 import dev.rnn4j.backend.SequenceCell;
 import dev.rnn4j.tensor.DType;
@@ -16,11 +17,13 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.FloatPointer;
 
 /**
- * The CPU backend: GEMMs on oneDNN's sgemm, every other primitive as a fused Java loop split over a
- * fixed thread pool. Thread-safe for calls on disjoint tensors. Its loops are the reference the
- * CUDA kernels are tested against.
+ * The CPU backend: GEMMs on oneDNN (sgemm, or its matmul primitive in f32 or mixed bf16: {@link
+ * CpuGemm}), every other primitive as a fused Java loop split over a fixed thread pool. Thread-safe
+ * for calls on disjoint tensors. Its loops are the reference the CUDA kernels are tested against.
  */
 public final class CpuBackend implements Backend {
   /** Columns of one work unit in the per-step cell loops. */
@@ -43,6 +46,11 @@ public final class CpuBackend implements Backend {
   private final String fusedRnn = fusedRnnSetting();
 
   /**
+   * How GEMMs run: oneDNN's sgemm, its matmul primitive in f32, or in bf16 (see {@link CpuGemm}).
+   */
+  private final CpuGemm gemm;
+
+  /**
    * System property {@code rnn4j.cpu.activations}: {@code fast} (default) evaluates the recurrent
    * cells' tanh and σ with {@link VecCells}' vectorizable rational approximation (relative error
    * under 3.4e-7); {@code exact} uses {@link CpuCells}' {@link Math#exp}-based reference (within
@@ -59,7 +67,16 @@ public final class CpuBackend implements Backend {
    * A backend whose Java loops use {@code threads} threads (oneDNN's come from OMP_NUM_THREADS).
    */
   public CpuBackend(int threads) {
+    this(threads, CpuGemm.fromProperty());
+  }
+
+  /**
+   * A backend whose Java loops use {@code threads} threads and whose GEMMs run as {@code gemm} says
+   * ({@link CpuGemm#BF16}: mixed precision).
+   */
+  public CpuBackend(int threads, CpuGemm gemm) {
     DnnlGemm.load();
+    this.gemm = java.util.Objects.requireNonNull(gemm, "gemm");
     this.parallel = new CpuParallel(threads);
     this.splitGemm = threads > 1 && ompThreads() == 1;
     if (threads > 1 && !splitGemm && OMP_ADVICE_GIVEN.compareAndSet(false, true)) {
@@ -118,6 +135,11 @@ public final class CpuBackend implements Backend {
   @Override
   public String name() {
     return "cpu";
+  }
+
+  /** How this backend's GEMMs run. */
+  public CpuGemm gemmMode() {
+    return gemm;
   }
 
   /** Whether oneDNN runs single-threaded and rnn4j splits work over its own threads. */
@@ -368,7 +390,7 @@ public final class CpuBackend implements Backend {
             ? (int) Math.min(parallel.threads(), (work + GEMM_SPLIT_WORK - 1) / GEMM_SPLIT_WORK)
             : 1;
     if (parts <= 1) {
-      DnnlGemm.sgemm(
+      gemmKernel(
           ta,
           tb,
           m,
@@ -394,7 +416,7 @@ public final class CpuBackend implements Backend {
           m,
           Math.min(parts, m),
           (lo, hi) ->
-              DnnlGemm.sgemm(
+              gemmKernel(
                   ta,
                   tb,
                   hi - lo,
@@ -416,7 +438,7 @@ public final class CpuBackend implements Backend {
           n,
           Math.min(parts, n),
           (lo, hi) ->
-              DnnlGemm.sgemm(
+              gemmKernel(
                   ta,
                   tb,
                   m,
@@ -433,6 +455,117 @@ public final class CpuBackend implements Backend {
                   pc,
                   c.offset() + lo,
                   c.ld()));
+    }
+  }
+
+  /** A bf16 copy of op(B), column-major (k, n), for {@link DnnlMatmul#gemmPrepared}. */
+  private record PreparedBf16(BytePointer data) implements AutoCloseable {
+    @Override
+    public void close() {
+      data.close();
+    }
+  }
+
+  /** In bf16 mode op(B) is converted to bfloat16 once here; otherwise B is used as it is. */
+  @Override
+  public GemmOperand prepare(Mat b, boolean transB) {
+    if (gemm != CpuGemm.BF16) {
+      return Backend.super.prepare(b, transB);
+    }
+    int k = transB ? b.cols() : b.rows();
+    int n = transB ? b.rows() : b.cols();
+    BytePointer data = new BytePointer(Math.max(2L, 2L * k * n));
+    DnnlMatmul.prepare(transB, k, n, cpu(b.tensor()).pointer(), b.offset(), b.ld(), data);
+    return new GemmOperand(b, transB, new PreparedBf16(data));
+  }
+
+  @Override
+  public void gemm(Mat a, boolean ta, GemmOperand b, Mat c, float alpha, float beta) {
+    if (!(b.prepared() instanceof PreparedBf16 p) || alpha != 1f) {
+      gemm(a, ta, b.mat(), b.transposed(), c, alpha, beta);
+      return;
+    }
+    GemmShape shape = GemmShape.of(a, ta, b.mat(), b.transposed(), c);
+    int m = shape.m();
+    int n = shape.n();
+    int k = shape.k();
+    if (k == 0) {
+      scaleMat(c, beta);
+      return;
+    }
+    var pa = cpu(a.tensor()).pointer();
+    var pc = cpu(c.tensor()).pointer();
+    long work = (long) m * n * k;
+    int parts =
+        splitGemm
+            ? (int) Math.min(parallel.threads(), (work + GEMM_SPLIT_WORK - 1) / GEMM_SPLIT_WORK)
+            : 1;
+    if (parts <= 1) {
+      DnnlMatmul.gemmPrepared(
+          ta, m, n, k, pa, a.offset(), a.ld(), p.data(), 0, beta, pc, c.offset(), c.ld());
+    } else if (m >= n) {
+      parallel.forChunks(
+          m,
+          Math.min(parts, m),
+          (lo, hi) ->
+              DnnlMatmul.gemmPrepared(
+                  ta,
+                  hi - lo,
+                  n,
+                  k,
+                  pa,
+                  a.offset() + (ta ? lo : (long) lo * a.ld()),
+                  a.ld(),
+                  p.data(),
+                  0,
+                  beta,
+                  pc,
+                  c.offset() + (long) lo * c.ld(),
+                  c.ld()));
+    } else {
+      parallel.forChunks(
+          n,
+          Math.min(parts, n),
+          (lo, hi) ->
+              DnnlMatmul.gemmPrepared(
+                  ta,
+                  m,
+                  hi - lo,
+                  k,
+                  pa,
+                  a.offset(),
+                  a.ld(),
+                  p.data(),
+                  lo,
+                  beta,
+                  pc,
+                  c.offset() + lo,
+                  c.ld()));
+    }
+  }
+
+  /** One GEMM on the calling thread, on sgemm or the matmul primitive as configured. */
+  private void gemmKernel(
+      boolean ta,
+      boolean tb,
+      int m,
+      int n,
+      int k,
+      float alpha,
+      FloatPointer a,
+      long aOff,
+      int lda,
+      FloatPointer b,
+      long bOff,
+      int ldb,
+      float beta,
+      FloatPointer c,
+      long cOff,
+      int ldc) {
+    if (gemm != CpuGemm.SGEMM && alpha == 1f) {
+      DnnlMatmul.gemm(gemm, ta, tb, m, n, k, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+    } else {
+      DnnlGemm.sgemm(ta, tb, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
     }
   }
 

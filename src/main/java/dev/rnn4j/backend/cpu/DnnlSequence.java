@@ -47,7 +47,6 @@ import org.bytedeco.dnnl.primitive;
 import org.bytedeco.dnnl.primitive_attr;
 import org.bytedeco.dnnl.reorder;
 import org.bytedeco.dnnl.rnn_primitive_desc_base;
-import org.bytedeco.dnnl.stream;
 import org.bytedeco.dnnl.vanilla_rnn_backward;
 import org.bytedeco.dnnl.vanilla_rnn_forward;
 import org.bytedeco.javacpp.LongPointer;
@@ -72,14 +71,7 @@ final class DnnlSequence implements FusedSequence {
   /** Rows below which a batch part does not pay for its own primitive call. */
   private static final int MIN_PART_ROWS = 4;
 
-  private static final engine ENGINE;
-  private static final ThreadLocal<stream> STREAM;
-
-  static {
-    DnnlGemm.load();
-    ENGINE = new engine(engine.kind.cpu, 0);
-    STREAM = ThreadLocal.withInitial(() -> new stream(ENGINE));
-  }
+  private static final engine ENGINE = DnnlRuntime.ENGINE;
 
   private final CpuBackend be;
   private final SequenceCell cell;
@@ -441,7 +433,7 @@ final class DnnlSequence implements FusedSequence {
 
   private static void run(reorder r, memory from, memory to) {
     try (IntMemoryMap args = new IntMemoryMap()) {
-      r.execute(STREAM.get(), args.put(DNNL_ARG_FROM, from).put(DNNL_ARG_TO, to));
+      r.execute(DnnlRuntime.stream(), args.put(DNNL_ARG_FROM, from).put(DNNL_ARG_TO, to));
     }
   }
 
@@ -587,7 +579,7 @@ final class DnnlSequence implements FusedSequence {
       Tensor pad = be.scratch(floats(p.fwdPad));
       try {
         args.put(DNNL_ARG_SCRATCHPAD, mem(open, p.fwdPad, pad, 0));
-        p.fwd.execute(STREAM.get(), args);
+        p.fwd.execute(DnnlRuntime.stream(), args);
       } finally {
         pad.close();
       }
@@ -744,7 +736,7 @@ final class DnnlSequence implements FusedSequence {
       Tensor pad = be.scratch(floats(p.bwdPad));
       try {
         args.put(DNNL_ARG_SCRATCHPAD, mem(open, p.bwdPad, pad, 0));
-        p.bwd.execute(STREAM.get(), args);
+        p.bwd.execute(DnnlRuntime.stream(), args);
       } finally {
         pad.close();
       }

@@ -1,0 +1,50 @@
+package dev.rnn4j.backend.cpu;
+
+import java.util.Locale;
+
+/**
+ * How the CPU backend multiplies matrices. Chosen per backend ({@link CpuBackend#CpuBackend(int,
+ * CpuGemm)}); the default comes from the system property {@value #PROPERTY}.
+ */
+public enum CpuGemm {
+  /** oneDNN's {@code dnnl_sgemm}: f32 throughout (the default). */
+  SGEMM,
+  /** oneDNN's matmul primitive in f32 (brgemm kernels; see {@link DnnlMatmul}). */
+  F32,
+  /**
+   * Mixed precision: both operands rounded to bfloat16 (nearest even), f32 accumulation and output,
+   * through oneDNN's matmul primitive. About 2x the f32 GEMM rate on CPUs with AVX512-BF16 or AMX
+   * (slower elsewhere, where oneDNN emulates it); each operand keeps 8 significant bits, so
+   * products differ from f32 by about 2^-9 relative. Everything outside GEMMs stays f32.
+   */
+  BF16;
+
+  /** System property with the default: {@code sgemm}, {@code f32} or {@code bf16}. */
+  public static final String PROPERTY = "rnn4j.cpu.gemm";
+
+  /** Parses {@code sgemm}, {@code f32} or {@code bf16} (any case); names the choices otherwise. */
+  public static CpuGemm parse(String value) {
+    String v = value == null ? "" : value.trim().toLowerCase(Locale.ROOT);
+    return switch (v) {
+      case "sgemm" -> SGEMM;
+      case "f32" -> F32;
+      case "bf16" -> BF16;
+      default ->
+          throw new IllegalArgumentException(
+              "CPU GEMM mode '" + value + "' is not one of sgemm, f32, bf16");
+    };
+  }
+
+  /** The mode {@value #PROPERTY} names, or {@link #SGEMM}; the error names the property. */
+  public static CpuGemm fromProperty() {
+    String v = System.getProperty(PROPERTY);
+    if (v == null) {
+      return SGEMM;
+    }
+    try {
+      return parse(v);
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("system property " + PROPERTY + ": " + e.getMessage(), e);
+    }
+  }
+}

@@ -1,0 +1,50 @@
+package dev.rnn4j.cli;
+
+import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.Backends;
+import dev.rnn4j.backend.cpu.CpuBackend;
+import dev.rnn4j.backend.cpu.CpuGemm;
+import java.util.Locale;
+import picocli.CommandLine.Option;
+
+/** The options that choose where a command computes: {@code --backend} and {@code --cpu-gemm}. */
+final class BackendOptions {
+  @Option(
+      names = "--backend",
+      defaultValue = "auto",
+      description = "cpu, cuda or auto (CUDA where a GPU is usable, else CPU; default auto)")
+  String backend;
+
+  @Option(
+      names = "--cpu-gemm",
+      paramLabel = "MODE",
+      description =
+          "how the CPU backend multiplies matrices: sgemm (default; f32), f32 (oneDNN's matmul"
+              + " primitive) or bf16 (mixed precision: operands rounded to bfloat16, f32"
+              + " accumulation; about 2x faster GEMMs on CPUs with AVX512-BF16 or AMX, slower"
+              + " elsewhere). Default: system property "
+              + CpuGemm.PROPERTY
+              + ", else sgemm")
+  String cpuGemm;
+
+  /** The backend's name, with the CPU's GEMM mode where it is not the default. */
+  static String describe(Backend be) {
+    if (be instanceof CpuBackend cpu && cpu.gemmMode() != CpuGemm.SGEMM) {
+      return be.name() + " (" + cpu.gemmMode().name().toLowerCase(Locale.ROOT) + " GEMMs)";
+    }
+    return be.name();
+  }
+
+  /** Opens the chosen backend; a bad {@code --cpu-gemm} value names the option and the choices. */
+  Backend open() {
+    CpuGemm gemm = null;
+    if (cpuGemm != null) {
+      try {
+        gemm = CpuGemm.parse(cpuGemm);
+      } catch (IllegalArgumentException e) {
+        throw new IllegalArgumentException("--cpu-gemm: " + e.getMessage(), e);
+      }
+    }
+    return Backends.create(backend, gemm);
+  }
+}
