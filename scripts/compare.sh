@@ -14,6 +14,8 @@
 #   PYTHON=...          interpreter with Debian's torch (default /usr/bin/python3)
 #   RESULTS_DIR=...     where results go (default benchmarks/target/results, never committed)
 #   JMH_ARGS="..."      extra JMH options, e.g. "-prof gc"
+#   CPU_GEMM=bf16       rnn4j's GEMM mode (sgemm, the default; f32; bf16 = mixed precision); the
+#                       baselines stay f32
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -21,6 +23,8 @@ JAR="$ROOT/benchmarks/target/benchmarks.jar"
 PYTHON="${PYTHON:-/usr/bin/python3}"
 RESULTS_DIR="${RESULTS_DIR:-$ROOT/benchmarks/target/results}"
 ALL="K1 K2 K3 K4 G1 S1"
+CPU_GEMM="${CPU_GEMM:-sgemm}"
+case "$CPU_GEMM" in sgemm | f32 | bf16) ;; *) echo "compare.sh: CPU_GEMM='$CPU_GEMM' is not one of sgemm, f32, bf16" >&2; exit 1 ;; esac
 
 die() {
   echo "compare.sh: $*" >&2
@@ -88,7 +92,7 @@ jmh() { # jmh OMP_THREADS REGEX OUT.json [args...]
 : >"$RESULTS_DIR/jmh.log"
 PARTS=()
 if [[ -n "$KS" ]]; then
-  jmh 1 'dev\.rnn4j\.bench\.Rnn4jBench\.run' "$RESULTS_DIR/jmh-rnn4j.json" -p workload="$CSV"
+  jmh 1 'dev\.rnn4j\.bench\.Rnn4jBench\.run' "$RESULTS_DIR/jmh-rnn4j.json" -p workload="$CSV" -p gemm="$CPU_GEMM"
   PARTS+=("$RESULTS_DIR/jmh-rnn4j.json")
   if [[ "${SKIP_DJL:-0}" != 1 ]]; then
     jmh 2 'dev\.rnn4j\.bench\.DjlBench\.run' "$RESULTS_DIR/jmh-djl.json" -p workload="$CSV"
@@ -116,16 +120,16 @@ if [[ -n "$KS" ]]; then
 fi
 
 if [[ " $SELECTED " == *" S1 "* ]]; then
-  jmh 1 'dev\.rnn4j\.bench\.Seq2SeqBench\.step' "$RESULTS_DIR/jmh-s1.json"
+  jmh 1 'dev\.rnn4j\.bench\.Seq2SeqBench\.step' "$RESULTS_DIR/jmh-s1.json" -p gemm="$CPU_GEMM"
   S1_MS=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))[0]["primaryMetric"]["score"])' "$RESULTS_DIR/jmh-s1.json")
   S1_TORCH=""
   if [[ "${SKIP_PYTORCH:-0}" != 1 ]]; then
     S1_TORCH=$("$PYTHON" "$ROOT/scripts/bench_s1_pytorch.py" 2>>"$RESULTS_DIR/pytorch.log")
   fi
-  python3 - "$S1_MS" "$S1_TORCH" <<'PY' | tee -a "$TABLE"
+  python3 - "$S1_MS" "$S1_TORCH" "$CPU_GEMM" <<'PY' | tee -a "$TABLE"
 import json, sys
 ms = float(sys.argv[1]); tok = 64 * 30 * 1000 / ms
-line = f"| S1 seq2seq training step (B=64, 30/30, V=8000, H=512) | {ms:.1f} ms | {tok:,.0f} target tok/s |"
+line = f"| S1 seq2seq training step (B=64, 30/30, V=8000, H=512), rnn4j GEMMs: {sys.argv[3]} | {ms:.1f} ms | {tok:,.0f} target tok/s |"
 if sys.argv[2]:
     t = json.loads(sys.argv[2])
     line += f" PyTorch 1.13: {t['median_ms']:.1f} ms, {t['tokens_per_s']:,.0f} tok/s | {tok / t['tokens_per_s']:.2f}x |"

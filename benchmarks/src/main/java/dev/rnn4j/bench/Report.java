@@ -148,7 +148,18 @@ public final class Report {
       }
       Timing t = summarize(iters);
       if (bench.endsWith("Rnn4jBench.run")) {
-        rnn4j.put(w, t);
+        if (rnn4j.put(w, t) != null) {
+          throw new IllegalArgumentException(
+              file
+                  + " holds two rnn4j runs of "
+                  + w
+                  + " (several -p gemm or -p activations values?); the table takes one per"
+                  + " workload: run each mode into its own file");
+        }
+        if (params.has("gemm") && !"sgemm".equals(params.get("gemm").getAsString())) {
+          System.out.println(
+              "rnn4j " + w + " ran with rnn4j.cpu.gemm=" + params.get("gemm").getAsString());
+        }
       } else if (bench.endsWith("DjlBench.run")) {
         djl.put(w, t);
       }

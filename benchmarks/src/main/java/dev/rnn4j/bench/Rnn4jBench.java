@@ -63,6 +63,13 @@ public class Rnn4jBench {
   @Param({"fast"})
   public String activations;
 
+  /**
+   * The CPU backend's GEMM mode ({@code rnn4j.cpu.gemm}): {@code sgemm} (the default), {@code f32}
+   * or {@code bf16} (mixed precision); {@code -p gemm=sgemm,bf16} runs both side by side.
+   */
+  @Param({"sgemm"})
+  public String gemm;
+
   private Workload w;
   private Backend backend;
   private RecurrentLayer layer;
@@ -81,6 +88,7 @@ public class Rnn4jBench {
     Threads.warnIfOmpUnset("rnn4j");
     System.setProperty("rnn4j.cpu.fusedRnn", kernels);
     System.setProperty("rnn4j.cpu.activations", activations);
+    System.setProperty("rnn4j.cpu.gemm", gemm);
     backend = Backends.create("cpu");
     SplittableRandom rng = new SplittableRandom(42);
     if (w.kind == Workload.Kind.GEMM) {

@@ -56,10 +56,18 @@ public class Seq2SeqBench {
   @Param({"fast"})
   public String activations;
 
+  /**
+   * The CPU backend's GEMM mode ({@code rnn4j.cpu.gemm}): {@code sgemm} (the default), {@code f32}
+   * or {@code bf16} (mixed precision); {@code -p gemm=sgemm,bf16} runs both side by side.
+   */
+  @Param({"sgemm"})
+  public String gemm;
+
   @Setup(Level.Trial)
   public void setup() {
     Threads.warnIfOmpUnset("rnn4j");
     System.setProperty("rnn4j.cpu.activations", activations);
+    System.setProperty("rnn4j.cpu.gemm", gemm);
     backend = Backends.create("cpu");
     Seq2SeqConfig cfg =
         new Seq2SeqConfig(
