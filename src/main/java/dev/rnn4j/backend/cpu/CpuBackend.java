@@ -374,87 +374,60 @@ public final class CpuBackend implements Backend {
   @Override
   public void gemm(Mat a, boolean ta, Mat b, boolean tb, Mat c, float alpha, float beta) {
     GemmShape shape = GemmShape.of(a, ta, b, tb, c);
-    int m = shape.m();
-    int n = shape.n();
-    int k = shape.k();
-    if (k == 0) {
+    if (shape.k() == 0) {
       scaleMat(c, beta);
       return;
     }
     var pa = cpu(a.tensor()).pointer();
     var pb = cpu(b.tensor()).pointer();
     var pc = cpu(c.tensor()).pointer();
-    long work = (long) m * n * k;
+    inBlocks(
+        shape,
+        (r0, rows, c0, cols) ->
+            gemmKernel(
+                ta,
+                tb,
+                rows,
+                cols,
+                shape.k(),
+                alpha,
+                pa,
+                a.offset() + (ta ? r0 : (long) r0 * a.ld()),
+                a.ld(),
+                pb,
+                b.offset() + (tb ? (long) c0 * b.ld() : c0),
+                b.ld(),
+                beta,
+                pc,
+                c.offset() + (long) r0 * c.ld() + c0,
+                c.ld()));
+  }
+
+  /** One block of C: rows [r0, r0 + rows), columns [c0, c0 + cols). */
+  @FunctionalInterface
+  private interface GemmBlock {
+    void run(int r0, int rows, int c0, int cols);
+  }
+
+  /**
+   * Runs a product of this shape as one block or, with oneDNN single-threaded (OMP_NUM_THREADS=1)
+   * and enough work, as one block of C's rows (or columns, when C is wider than tall) per Java
+   * thread. Each element keeps its summation order, so results do not change.
+   */
+  private void inBlocks(GemmShape shape, GemmBlock block) {
+    int m = shape.m();
+    int n = shape.n();
+    long work = (long) m * n * shape.k();
     int parts =
         splitGemm
             ? (int) Math.min(parallel.threads(), (work + GEMM_SPLIT_WORK - 1) / GEMM_SPLIT_WORK)
             : 1;
     if (parts <= 1) {
-      gemmKernel(
-          ta,
-          tb,
-          m,
-          n,
-          k,
-          alpha,
-          pa,
-          a.offset(),
-          a.ld(),
-          pb,
-          b.offset(),
-          b.ld(),
-          beta,
-          pc,
-          c.offset(),
-          c.ld());
-      return;
-    }
-    // oneDNN runs single-threaded (OMP_NUM_THREADS=1): split C into row or column blocks, one
-    // sgemm per Java thread. Each element keeps its summation order, so results do not change.
-    if (m >= n) {
-      parallel.forChunks(
-          m,
-          Math.min(parts, m),
-          (lo, hi) ->
-              gemmKernel(
-                  ta,
-                  tb,
-                  hi - lo,
-                  n,
-                  k,
-                  alpha,
-                  pa,
-                  a.offset() + (ta ? lo : (long) lo * a.ld()),
-                  a.ld(),
-                  pb,
-                  b.offset(),
-                  b.ld(),
-                  beta,
-                  pc,
-                  c.offset() + (long) lo * c.ld(),
-                  c.ld()));
+      block.run(0, m, 0, n);
+    } else if (m >= n) {
+      parallel.forChunks(m, Math.min(parts, m), (lo, hi) -> block.run(lo, hi - lo, 0, n));
     } else {
-      parallel.forChunks(
-          n,
-          Math.min(parts, n),
-          (lo, hi) ->
-              gemmKernel(
-                  ta,
-                  tb,
-                  m,
-                  hi - lo,
-                  k,
-                  alpha,
-                  pa,
-                  a.offset(),
-                  a.ld(),
-                  pb,
-                  b.offset() + (tb ? (long) lo * b.ld() : lo),
-                  b.ld(),
-                  beta,
-                  pc,
-                  c.offset() + lo,
-                  c.ld()));
+      parallel.forChunks(n, Math.min(parts, n), (lo, hi) -> block.run(0, m, lo, hi - lo));
     }
   }
 
@@ -486,62 +459,29 @@ public final class CpuBackend implements Backend {
       return;
     }
     GemmShape shape = GemmShape.of(a, ta, b.mat(), b.transposed(), c);
-    int m = shape.m();
-    int n = shape.n();
-    int k = shape.k();
-    if (k == 0) {
+    if (shape.k() == 0) {
       scaleMat(c, beta);
       return;
     }
     var pa = cpu(a.tensor()).pointer();
     var pc = cpu(c.tensor()).pointer();
-    long work = (long) m * n * k;
-    int parts =
-        splitGemm
-            ? (int) Math.min(parallel.threads(), (work + GEMM_SPLIT_WORK - 1) / GEMM_SPLIT_WORK)
-            : 1;
-    if (parts <= 1) {
-      DnnlMatmul.gemmPrepared(
-          ta, m, n, k, pa, a.offset(), a.ld(), p.data(), 0, beta, pc, c.offset(), c.ld());
-    } else if (m >= n) {
-      parallel.forChunks(
-          m,
-          Math.min(parts, m),
-          (lo, hi) ->
-              DnnlMatmul.gemmPrepared(
-                  ta,
-                  hi - lo,
-                  n,
-                  k,
-                  pa,
-                  a.offset() + (ta ? lo : (long) lo * a.ld()),
-                  a.ld(),
-                  p.data(),
-                  0,
-                  beta,
-                  pc,
-                  c.offset() + (long) lo * c.ld(),
-                  c.ld()));
-    } else {
-      parallel.forChunks(
-          n,
-          Math.min(parts, n),
-          (lo, hi) ->
-              DnnlMatmul.gemmPrepared(
-                  ta,
-                  m,
-                  hi - lo,
-                  k,
-                  pa,
-                  a.offset(),
-                  a.ld(),
-                  p.data(),
-                  lo,
-                  beta,
-                  pc,
-                  c.offset() + lo,
-                  c.ld()));
-    }
+    inBlocks(
+        shape,
+        (r0, rows, c0, cols) ->
+            DnnlMatmul.gemmPrepared(
+                ta,
+                rows,
+                cols,
+                shape.k(),
+                pa,
+                a.offset() + (ta ? r0 : (long) r0 * a.ld()),
+                a.ld(),
+                p.data(),
+                c0,
+                beta,
+                pc,
+                c.offset() + (long) r0 * c.ld() + c0,
+                c.ld()));
   }
 
   /** One GEMM on the calling thread, on sgemm or the matmul primitive as configured. */
