@@ -2,7 +2,9 @@ package dev.rnn4j.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.rnn4j.backend.cpu.CpuGemm;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -106,9 +108,7 @@ class MainTest {
             "--attention-map",
             svg.toString(),
             "--backend",
-            "cpu",
-            "--cpu-gemm",
-            "bf16");
+            "cpu");
     assertEquals(0, t.code(), t.err());
     assertEquals("A B C\nC B A\n", t.out());
     assertTrue(Files.readString(svg).startsWith("<svg"));
@@ -196,11 +196,8 @@ class MainTest {
             "--epochs",
             "1",
             "--backend",
-            "cpu",
-            "--cpu-gemm",
-            "bf16");
+            "cpu");
     assertEquals(0, r.code(), r.err());
-    assertTrue(r.out().contains("backend cpu (bf16 GEMMs)"), r.out());
     String json = Files.readString(out.resolve("best/config.json")).replaceAll("\\s", "");
     for (String field :
         new String[] {
@@ -219,6 +216,69 @@ class MainTest {
         }) {
       assertTrue(json.contains(field), field + " missing from " + json);
     }
+  }
+
+  @Test
+  void bf16GemmsTrainAndTranslate(@TempDir Path tmp) throws Exception {
+    String why = CpuGemm.bf16Unavailable();
+    assumeTrue(why == null, () -> "skipped: this CPU has no native bf16 products: " + why);
+    StringBuilder tsv = new StringBuilder();
+    for (int rep = 0; rep < 8; rep++) {
+      for (String w : new String[] {"a b", "b c", "c a", "a a", "b b", "c c", "a b c", "c b a"}) {
+        tsv.append(w).append('\t').append(w.toUpperCase(java.util.Locale.ROOT)).append('\n');
+      }
+    }
+    Path data = Files.writeString(tmp.resolve("d.tsv"), tsv.toString());
+    Path out = tmp.resolve("run");
+    Run r =
+        run(
+            "train",
+            "--train",
+            data.toString(),
+            "--dev",
+            data.toString(),
+            "--out",
+            out.toString(),
+            "--embed",
+            "16",
+            "--encoder-hidden",
+            "16",
+            "--encoder-layers",
+            "1",
+            "--decoder-hidden",
+            "32",
+            "--decoder-layers",
+            "1",
+            "--batch-size",
+            "16",
+            "--epochs",
+            "25",
+            "--lr",
+            "0.01",
+            "--dropout",
+            "0",
+            "--patience",
+            "0",
+            "--backend",
+            "cpu",
+            "--cpu-gemm",
+            "bf16");
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("backend cpu (bf16 GEMMs)"), r.out());
+    Path input = Files.writeString(tmp.resolve("in.txt"), "a b c\nc b a\n");
+    Run t =
+        run(
+            "translate",
+            "--model",
+            out.resolve("best").toString(),
+            "--input",
+            input.toString(),
+            "--backend",
+            "cpu",
+            "--cpu-gemm",
+            "bf16");
+    assertEquals(0, t.code(), t.err());
+    assertEquals("A B C\nC B A\n", t.out());
   }
 
   @Test

@@ -77,6 +77,16 @@ public final class CpuBackend implements Backend {
   public CpuBackend(int threads, CpuGemm gemm) {
     DnnlGemm.load();
     this.gemm = java.util.Objects.requireNonNull(gemm, "gemm");
+    if (gemm == CpuGemm.BF16) {
+      String why = DnnlMatmul.bf16Unsupported();
+      if (why != null) {
+        throw new IllegalArgumentException(
+            "bf16 GEMMs need a CPU with bf16 matrix instructions (AVX512-BF16, AMX or"
+                + " AVX2-VNNI-2), and "
+                + why
+                + "; use the default GEMM mode (sgemm) on this machine");
+      }
+    }
     this.parallel = new CpuParallel(threads);
     this.splitGemm = threads > 1 && ompThreads() == 1;
     if (threads > 1 && !splitGemm && OMP_ADVICE_GIVEN.compareAndSet(false, true)) {

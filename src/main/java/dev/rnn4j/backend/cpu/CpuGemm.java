@@ -13,9 +13,10 @@ public enum CpuGemm {
   F32,
   /**
    * Mixed precision: both operands rounded to bfloat16 (nearest even), f32 accumulation and output,
-   * through oneDNN's matmul primitive. About 2x the f32 GEMM rate on CPUs with AVX512-BF16 or AMX
-   * (slower elsewhere, where oneDNN emulates it); each operand keeps 8 significant bits, so
-   * products differ from f32 by about 2^-9 relative. Everything outside GEMMs stays f32.
+   * through oneDNN's matmul primitive. About 2x the f32 GEMM rate on CPUs with AVX512-BF16 or AMX;
+   * on other CPUs (where oneDNN would emulate bf16, or has none) {@link CpuBackend} refuses it with
+   * the reason; each operand keeps 8 significant bits, so products differ from f32 by about 2^-9
+   * relative. Everything outside GEMMs stays f32.
    */
   BF16;
 
@@ -33,6 +34,14 @@ public enum CpuGemm {
           throw new IllegalArgumentException(
               "CPU GEMM mode '" + value + "' is not one of sgemm, f32, bf16");
     };
+  }
+
+  /**
+   * Null where this CPU multiplies bf16 natively (so {@link #BF16} may be used); otherwise the
+   * reason it cannot.
+   */
+  public static String bf16Unavailable() {
+    return DnnlMatmul.bf16Unsupported();
   }
 
   /** The mode {@value #PROPERTY} names, or {@link #SGEMM}; the error names the property. */

@@ -32,8 +32,9 @@ import org.bytedeco.javacpp.Pointer;
  *       oneDNN reorder into per-thread buffers, products accumulate in f32 and C stays f32 (mixed
  *       precision, as PyTorch's CPU autocast). On CPUs with AVX512-BF16 or AMX this runs about 2x
  *       the f32 rate (measured 480 against 235 GFLOP/s on one Zen 5 core, 512 x 1024 x 768);
- *       elsewhere oneDNN emulates it and it is slower than f32. Each operand loses all but 8
- *       significant bits, so results differ from f32 by about 2^-9 of the operands' scale.
+ *       elsewhere oneDNN emulates it far slower than f32 or has none, and {@link CpuBackend}
+ *       refuses the mode ({@link #bf16Unsupported}). Each operand loses all but 8 significant bits,
+ *       so results differ from f32 by about 2^-9 of the operands' scale.
  * </ul>
  *
  * <p>Primitives are created once per shape, layout, β and precision and kept per thread (oneDNN
@@ -204,6 +205,44 @@ final class DnnlMatmul {
 
   private static memory unbound(memory.desc d) {
     return new memory(d, DnnlRuntime.ENGINE, (Pointer) null);
+  }
+
+  /**
+   * Whether oneDNN's kernel for a bf16 product, named {@code impl} (its implementation string, e.g.
+   * {@code brg_matmul:avx512_core_bf16}), uses bf16 instructions (AVX512-BF16, AMX, AVX2-VNNI-2,
+   * AVX10) rather than emulating them (e.g. {@code gemm:jit:bf16} on plain AVX-512, about 10
+   * GFLOP/s here) or a reference loop.
+   */
+  static boolean nativeBf16(String impl) {
+    String s = impl.toLowerCase(java.util.Locale.ROOT);
+    return s.contains("avx512_core_bf16")
+        || s.contains("amx")
+        || s.contains("avx2_vnni_2")
+        || s.contains("avx10");
+  }
+
+  /**
+   * Null where this CPU multiplies bf16 natively; otherwise why not (oneDNN's choice of kernel for
+   * a 64 x 64 x 64 product, or its refusal, as on AVX2 CPUs).
+   */
+  static String bf16Unsupported() {
+    try {
+      String impl =
+          new matmul.primitive_desc(
+                  DnnlRuntime.ENGINE,
+                  bf16(64, 64, false),
+                  bf16(64, 64, true),
+                  f32(64, 64, false, 64),
+                  new primitive_attr(),
+                  false)
+              .impl_info_str()
+              .getString();
+      return nativeBf16(impl)
+          ? null
+          : "oneDNN would multiply bf16 with '" + impl + "', which emulates bf16 in software";
+    } catch (RuntimeException e) {
+      return "oneDNN has no bf16 matrix product for this CPU (" + e.getMessage() + ")";
+    }
   }
 
   /**

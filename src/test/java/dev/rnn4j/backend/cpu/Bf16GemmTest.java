@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.GemmOperand;
@@ -27,6 +28,7 @@ import dev.rnn4j.train.Adam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -35,6 +37,12 @@ import org.junit.jupiter.api.Test;
  * end to end.
  */
 class Bf16GemmTest {
+
+  @BeforeAll
+  static void needsBf16Instructions() {
+    String why = CpuGemm.bf16Unavailable();
+    assumeTrue(why == null, () -> "skipped: this CPU has no native bf16 products: " + why);
+  }
 
   @Test
   void preparedAndPlainProductsMatchTheBf16ReferenceOnTwoThreads() {

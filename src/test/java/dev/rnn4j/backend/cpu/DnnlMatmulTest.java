@@ -1,8 +1,10 @@
 package dev.rnn4j.backend.cpu;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.FloatPointer;
@@ -29,7 +31,7 @@ class DnnlMatmulTest {
   void matchesReferenceForEveryTransposeStrideAndBeta() {
     SplittableRandom rnd = new SplittableRandom(7);
     int[][] shapes = {{1, 1, 1}, {3, 5, 7}, {17, 33, 64}, {64, 130, 96}, {200, 31, 129}};
-    for (CpuGemm precision : new CpuGemm[] {CpuGemm.F32, CpuGemm.BF16}) {
+    for (CpuGemm precision : modes()) {
       for (int[] s : shapes) {
         for (int t = 0; t < 4; t++) {
           for (float beta : new float[] {0f, 1f, 0.5f}) {
@@ -117,8 +119,16 @@ class DnnlMatmulTest {
     return x;
   }
 
+  /** F32, and BF16 where the CPU has bf16 instructions (elsewhere oneDNN may have no kernel). */
+  private static CpuGemm[] modes() {
+    return CpuGemm.bf16Unavailable() == null
+        ? new CpuGemm[] {CpuGemm.F32, CpuGemm.BF16}
+        : new CpuGemm[] {CpuGemm.F32};
+  }
+
   @Test
   void bf16LosesPrecisionThatF32Keeps() {
+    assumeTrue(CpuGemm.bf16Unavailable() == null, CpuGemm.bf16Unavailable());
     // 1 + 2^-10 is not a bfloat16: the bf16 product is 1, the f32 one is not.
     float[] x = {1f + 0x1p-10f};
     for (CpuGemm p : new CpuGemm[] {CpuGemm.F32, CpuGemm.BF16}) {
@@ -129,6 +139,16 @@ class DnnlMatmulTest {
         assertEquals(p == CpuGemm.BF16 ? 1f : x[0], c.get(0), p.toString());
       }
     }
+  }
+
+  @Test
+  void onlyKernelsWithBf16InstructionsCountAsNative() {
+    assertTrue(DnnlMatmul.nativeBf16("brg_matmul:avx512_core_bf16"));
+    assertTrue(DnnlMatmul.nativeBf16("brg_matmul:avx512_core_amx"));
+    assertTrue(DnnlMatmul.nativeBf16("brg_matmul:avx2_vnni_2"));
+    assertFalse(DnnlMatmul.nativeBf16("gemm:jit:bf16")); // emulated on plain AVX-512: ~10 GFLOP/s
+    assertFalse(DnnlMatmul.nativeBf16("brg_matmul:avx512_core"));
+    assertFalse(DnnlMatmul.nativeBf16("ref:any"));
   }
 
   @Test
