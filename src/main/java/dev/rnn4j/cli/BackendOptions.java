@@ -21,8 +21,8 @@ final class BackendOptions {
       description =
           "how the CPU backend multiplies matrices: sgemm (default; f32), f32 (oneDNN's matmul"
               + " primitive) or bf16 (mixed precision: operands rounded to bfloat16, f32"
-              + " accumulation; about 2x faster GEMMs on CPUs with AVX512-BF16 or AMX, slower"
-              + " elsewhere). Default: system property "
+              + " accumulation; about 2x faster GEMMs on CPUs with AVX512-BF16 or AMX, refused with"
+              + " the reason elsewhere). Default: system property "
               + CpuGemm.PROPERTY
               + ", else sgemm")
   String cpuGemm;
