@@ -28,6 +28,9 @@ import dev.rnn4j.train.Adam;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
@@ -181,7 +184,7 @@ class Bf16GemmTest {
   }
 
   @Test
-  void theReadmeToyTaskTrainsToExactOutputsInBf16() {
+  void theReadmeToyTaskTrainsToExactOutputsInBf16() throws Exception {
     int[][] src = {{4, 5, 6}, {7, 8, 9}, {10, 11, 12}};
     int[][] tgt = {{5, 7, 9}, {6, 8, 10}, {4, 9, 12}};
     var cfg =
@@ -199,6 +202,21 @@ class Bf16GemmTest {
       var tr = new Translator(model);
       for (int i = 0; i < src.length; i++) {
         assertArrayEquals(tgt[i], tr.translate(src[i], DecodeOptions.beam(3)));
+      }
+      // One model serves many threads in bf16 too: each thread has its own oneDNN plans and
+      // bf16 buffers.
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<int[]>> futures = new ArrayList<>();
+        for (int k = 0; k < 24; k++) {
+          int i = k % 3;
+          futures.add(pool.submit(() -> tr.translate(src[i], DecodeOptions.beam(2))));
+        }
+        for (int k = 0; k < futures.size(); k++) {
+          assertArrayEquals(tgt[k % 3], futures.get(k).get(), "concurrent decode " + k);
+        }
+      } finally {
+        pool.shutdown();
       }
     }
   }
