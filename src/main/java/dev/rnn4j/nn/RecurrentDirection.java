@@ -111,19 +111,21 @@ final class RecurrentDirection {
       Mat projAll = Mat.of(proj);
       be.gemm(Mat.of(x).rows(0, batch * steps), false, Mat.of(wIh.value()), true, projAll, 1f, 0f);
       be.addRowVector(projAll, bIh.value());
-      // The per-step GEMM h·W_hh^T: with several steps, transpose W_hh once (H, G·H) and run a
-      // plain NN product, 1.25-1.45x faster in oneDNN than NT at these shapes (measured here);
-      // a short run (e.g. one decoding step) does not repay the transpose.
-      boolean nn = steps >= 4;
-      Mat whh = Mat.of(wHh.value());
-      if (nn) {
-        Tensor whhT = tmp.add(be.zeros(hidden, g));
-        be.transpose(whh, Mat.of(whhT));
-        whh = Mat.of(whhT);
-      }
-      // W_hh is read at every step: prepared once (the CPU's bf16 mode converts it once).
-      try (GemmOperand w = be.prepare(whh, !nn)) {
+      // W_hh is read at every step: prepared once (the CPU's bf16 mode converts it once, in the
+      // layout its products want). Where the backend keeps no copy of its own and there are
+      // several steps, transpose W_hh once (H, G·H) for a plain NN product, 1.25-1.45x faster in
+      // oneDNN than NT at these shapes (measured here); a short run (e.g. one decoding step) does
+      // not repay the transpose.
+      GemmOperand w = be.prepare(Mat.of(wHh.value()), true);
+      try {
+        if (w.prepared() == null && steps >= 4) {
+          Tensor whhT = tmp.add(be.zeros(hidden, g));
+          be.transpose(Mat.of(wHh.value()), Mat.of(whhT));
+          w = new GemmOperand(Mat.of(whhT), false, null);
+        }
         forwardSteps(cache, keep, tmp, h0t, c0, cN, proj, w, y, lengths, batch, steps, g, training);
+      } finally {
+        w.close();
       }
       if (type == CellType.LSTM) {
         cache.gates = proj;
