@@ -19,6 +19,9 @@ public final class GemmOperand implements AutoCloseable {
    * (null when it keeps none); closing the operand closes {@code prepared}.
    */
   public GemmOperand(Mat mat, boolean transposed, AutoCloseable prepared) {
+    if (mat == null) {
+      throw new IllegalArgumentException("GemmOperand: the matrix B is null; pass the Mat to use");
+    }
     this.mat = mat;
     this.transposed = transposed;
     this.prepared = prepared;

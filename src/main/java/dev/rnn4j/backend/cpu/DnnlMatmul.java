@@ -31,8 +31,8 @@ import org.bytedeco.javacpp.Pointer;
  *   <li>{@link CpuGemm#BF16}: both operands are rounded to bfloat16 (round to nearest even) by a
  *       oneDNN reorder into per-thread buffers, products accumulate in f32 and C stays f32 (mixed
  *       precision, as PyTorch's CPU autocast). On CPUs with AVX512-BF16 or AMX this runs about 2x
- *       the f32 rate (measured 480 against 235 GFLOP/s on one Zen 5 core, 512 x 1024 x 768);
- *       elsewhere oneDNN emulates it far slower than f32 or has none, and {@link CpuBackend}
+ *       the f32 rate (measured 487 against 237 GFLOP/s for f32 on one Zen 5 core, 512 x 1024 x
+ *       768); elsewhere oneDNN emulates it far slower than f32 or has none, and {@link CpuBackend}
  *       refuses the mode ({@link #bf16Unsupported}). Each operand loses all but 8 significant bits,
  *       so results differ from f32 by about 2^-9 of the operands' scale.
  * </ul>
