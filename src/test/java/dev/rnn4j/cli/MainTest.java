@@ -37,8 +37,8 @@ class MainTest {
     }
   }
 
-  @Test
-  void trainTranslateAndEvaluate(@TempDir Path tmp) throws Exception {
+  /** Eight letter sequences mapped to upper case, eight times over: 64 TSV lines. */
+  private static String upperCaseTask() {
     StringBuilder tsv = new StringBuilder();
     String[] words = {"a b", "b c", "c a", "a a", "b b", "c c", "a b c", "c b a"};
     for (int rep = 0; rep < 8; rep++) {
@@ -46,6 +46,12 @@ class MainTest {
         tsv.append(w).append('\t').append(w.toUpperCase(java.util.Locale.ROOT)).append('\n');
       }
     }
+    return tsv.toString();
+  }
+
+  @Test
+  void trainTranslateAndEvaluate(@TempDir Path tmp) throws Exception {
+    StringBuilder tsv = new StringBuilder(upperCaseTask());
     tsv.append("no tab here\n").append("\tempty source\n");
     Path train = Files.writeString(tmp.resolve("train.tsv"), tsv.toString());
     Path dev =
@@ -222,13 +228,7 @@ class MainTest {
   void bf16GemmsTrainAndTranslate(@TempDir Path tmp) throws Exception {
     String why = CpuGemm.bf16Unavailable();
     assumeTrue(why == null, () -> "skipped: this CPU has no native bf16 products: " + why);
-    StringBuilder tsv = new StringBuilder();
-    for (int rep = 0; rep < 8; rep++) {
-      for (String w : new String[] {"a b", "b c", "c a", "a a", "b b", "c c", "a b c", "c b a"}) {
-        tsv.append(w).append('\t').append(w.toUpperCase(java.util.Locale.ROOT)).append('\n');
-      }
-    }
-    Path data = Files.writeString(tmp.resolve("d.tsv"), tsv.toString());
+    Path data = Files.writeString(tmp.resolve("d.tsv"), upperCaseTask());
     Path out = tmp.resolve("run");
     Run r =
         run(
