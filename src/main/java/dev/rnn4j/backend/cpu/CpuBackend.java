@@ -76,7 +76,11 @@ public final class CpuBackend implements Backend {
    */
   public CpuBackend(int threads, CpuGemm gemm) {
     DnnlGemm.load();
-    this.gemm = java.util.Objects.requireNonNull(gemm, "gemm");
+    if (gemm == null) {
+      throw new IllegalArgumentException(
+          "GEMM mode is null; pass CpuGemm.SGEMM (the default), F32 or BF16");
+    }
+    this.gemm = gemm;
     if (gemm == CpuGemm.BF16) {
       String why = DnnlMatmul.bf16Unsupported();
       if (why != null) {
