@@ -113,7 +113,9 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--dev-metric-limit",
       defaultValue = "2000",
-      description = "dev pairs decoded for the WER each epoch")
+      description =
+          "dev pairs decoded for the WER each epoch, evenly spaced over the dev file (default"
+              + " 2000; all of them where the file has fewer)")
   int devMetricLimit;
 
   @Option(

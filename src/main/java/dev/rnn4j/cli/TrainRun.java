@@ -111,6 +111,29 @@ final class TrainRun {
     Files.delete(dir);
   }
 
+  /**
+   * At most {@code limit} elements of {@code all}, evenly spaced over it in order: element {@code
+   * floor(i * n / limit)} for {@code i = 0 .. limit - 1}. Dev files are often sorted (the CMUdict
+   * splits are sorted by word), so their first {@code limit} lines are a biased sample (words from
+   * a to f only); a spread sample is not, and stays the same from epoch to epoch and run to run.
+   */
+  static <T> List<T> evenlySpaced(List<T> all, int limit) {
+    if (limit < 1) {
+      throw new IllegalArgumentException(
+          "--dev-metric-limit must be >= 1 (dev pairs decoded for the WER each epoch), got "
+              + limit);
+    }
+    int n = all.size();
+    if (n <= limit) {
+      return all;
+    }
+    List<T> out = new ArrayList<>(limit);
+    for (int i = 0; i < limit; i++) {
+      out.add(all.get((int) ((long) i * n / limit)));
+    }
+    return out;
+  }
+
   /** Everything one training run needs. */
   record Setup(
       Seq2SeqConfig config,
@@ -147,7 +170,7 @@ final class TrainRun {
       throws IOException {
     List<Example> trainEx = train.encode(srcVocab, tgtVocab);
     List<Example> devEx = dev.encode(srcVocab, tgtVocab);
-    List<Example> metricEx = devEx.subList(0, Math.min(devEx.size(), s.devMetricLimit()));
+    List<Example> metricEx = evenlySpaced(devEx, s.devMetricLimit());
     List<Seq2SeqBatch> devBatches = new ArrayList<>();
     for (Batch b : Batcher.evaluationBatches(devEx, s.batchSize())) {
       devBatches.add(toModel(b));
