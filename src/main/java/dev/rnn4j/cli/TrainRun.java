@@ -119,9 +119,7 @@ final class TrainRun {
    */
   static <T> List<T> evenlySpaced(List<T> all, int limit) {
     if (limit < 1) {
-      throw new IllegalArgumentException(
-          "--dev-metric-limit must be >= 1 (dev pairs decoded for the WER each epoch), got "
-              + limit);
+      throw new IllegalArgumentException("a sample of at least 1 element is needed, got " + limit);
     }
     int n = all.size();
     if (n <= limit) {
@@ -145,6 +143,11 @@ final class TrainRun {
       double maxSeconds,
       int keepEpochs) {
     Setup {
+      if (devMetricLimit < 1) {
+        throw new IllegalArgumentException(
+            "--dev-metric-limit must be >= 1 (dev pairs decoded for the WER each epoch), got "
+                + devMetricLimit);
+      }
       if (keepEpochs < 0) {
         throw new IllegalArgumentException(
             "--keep-epochs must be >= 0 (0: keep no per-epoch checkpoints), got " + keepEpochs);

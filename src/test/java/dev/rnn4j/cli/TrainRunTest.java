@@ -39,7 +39,11 @@ class TrainRunTest {
 
   @Test
   void aNonPositiveLimitIsRefusedNamingTheOption() {
-    var e = assertThrows(IllegalArgumentException.class, () -> TrainRun.evenlySpaced(range(5), 0));
+    var e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> new TrainRun.Setup(null, null, 64, 0, null, null, 0, 0));
     assertTrue(e.getMessage().contains("--dev-metric-limit"), e.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> TrainRun.evenlySpaced(range(5), 0));
   }
 }
