@@ -23,7 +23,7 @@ data=$root/src/main/resources/dev/rnn4j/demo
   -Dmdep.outputFile="$work/core-cp.txt")
 model=(--embed 64 --encoder-hidden 128 --encoder-layers 2 --decoder-hidden 256 --decoder-layers 1)
 common=(--train "$data/g2p-train.tsv" --dev "$data/g2p-dev.tsv" --batch-size "$batch" --epochs 2
-  --patience 0 --dev-metric-limit 100 --lr 0.002 --dropout 0 "${model[@]}")
+  --patience 0 --plateau-patience 0 --dev-metric-limit 100 --lr 0.002 --dropout 0 "${model[@]}")
 opens=()
 for p in java.lang java.lang.invoke java.lang.reflect java.io java.net java.nio java.util \
   java.util.concurrent java.util.concurrent.atomic jdk.internal.ref sun.nio.ch sun.nio.cs \
@@ -42,7 +42,7 @@ spark_run() { # master partitions tag
 }
 core_run() { # threads tag
   java -Xmx4g -Drnn4j.threads="$1" -cp "$root/target/classes:$(cat "$work/core-cp.txt")" \
-    dev.rnn4j.cli.Main train --backend cpu --plateau-patience 0 --out "$work/$2" "${common[@]}" \
+    dev.rnn4j.cli.Main train --backend cpu --out "$work/$2" "${common[@]}" \
     | tr '\r' '\n' | tee "$work/$2.log" | grep -E '^epoch [0-9]+ .*100%' \
     | grep -o '[0-9,]* tok/s' | sed "s/^/$2 (per epoch): /"
 }

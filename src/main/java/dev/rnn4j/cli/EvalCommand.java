@@ -5,6 +5,7 @@ import dev.rnn4j.data.Example;
 import dev.rnn4j.metrics.Scores;
 import dev.rnn4j.seq2seq.DecodeOptions;
 import dev.rnn4j.seq2seq.ModelDirectory;
+import dev.rnn4j.seq2seq.Translator;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,7 +79,7 @@ final class EvalCommand implements Callable<Integer> {
           }
           refs.add(r);
         }
-        s = Scores.ofMultiReference(TrainRun.decode(m.model(), sources, opts), refs);
+        s = Scores.ofMultiReference(new Translator(m.model()).best(sources, opts), refs);
         what = String.format(Locale.ROOT, "%d sources (%d references)", s.sequences(), ex.size());
       } else {
         s = TrainRun.score(m.model(), ex, opts);

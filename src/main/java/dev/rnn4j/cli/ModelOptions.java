@@ -6,8 +6,12 @@ import dev.rnn4j.seq2seq.Seq2SeqConfig;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** Model-shape options of `train` (a picocli mixin). */
-final class ModelOptions {
+/**
+ * The model-shape options of {@code rnn4j train} as a picocli mixin ({@code @Mixin ModelOptions
+ * model;}), shared with other front ends (the Spark trainer's {@code train}) so that an option
+ * means the same everywhere. Not thread-safe (filled in by picocli, then read once).
+ */
+public final class ModelOptions {
   @Option(names = "--cell", defaultValue = "lstm", description = "lstm, gru, rnn_tanh or rnn_relu")
   String cell;
 
@@ -40,7 +44,11 @@ final class ModelOptions {
       description = "general, dot, concat, bahdanau or none")
   String attention;
 
-  @Option(names = "--dropout", defaultValue = "0.2")
+  @Option(
+      names = "--dropout",
+      description =
+          "dropout between recurrent layers and before the output projection (default:"
+              + " ${DEFAULT-VALUE})")
   float dropout;
 
   @Option(
@@ -57,7 +65,24 @@ final class ModelOptions {
   @Option(names = "--tie-embeddings", description = "share decoder embedding and output weights")
   boolean tie;
 
-  Seq2SeqConfig config(int srcVocab, int tgtVocab) {
+  /** The options with their documented defaults (dropout 0.2). */
+  public ModelOptions() {
+    this(0.2f);
+  }
+
+  /**
+   * The options with another default dropout: the Spark trainer's is 0, where its synchronous
+   * training equals single-process training exactly.
+   */
+  public ModelOptions(float defaultDropout) {
+    this.dropout = defaultDropout;
+  }
+
+  /**
+   * The validated configuration for these vocabulary sizes; a bad {@code --cell} or {@code
+   * --attention} name, or an invalid combination, throws IllegalArgumentException naming it.
+   */
+  public Seq2SeqConfig config(int srcVocab, int tgtVocab) {
     CellType c;
     AttentionType a;
     try {

@@ -66,57 +66,10 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--batch-size", defaultValue = "64")
   int batchSize;
 
-  @Option(names = "--epochs", defaultValue = "10")
-  int epochs;
-
-  @Option(names = "--lr", defaultValue = "0.001")
-  float lr;
-
-  @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd")
-  String optimizer;
-
-  @Option(names = "--weight-decay", defaultValue = "0")
-  float weightDecay;
-
-  @Option(names = "--momentum", defaultValue = "0")
-  float momentum;
-
-  @Option(
-      names = "--clip",
-      defaultValue = "5",
-      description = "global gradient-norm limit (0: none)")
-  double clip;
-
-  @Option(names = "--label-smoothing", defaultValue = "0")
-  float labelSmoothing;
-
-  @Option(
-      names = "--schedule",
-      defaultValue = "constant",
-      description =
-          "constant, warmup:N (linear warm-up over N updates), cosine or cosine:N (N warm-up"
-              + " updates, then half a cosine down to 0 at the end of the last epoch)")
-  String schedule;
-
-  @Option(names = "--plateau-factor", defaultValue = "0.5")
-  float plateauFactor;
-
-  @Option(names = "--plateau-patience", defaultValue = "1")
-  int plateauPatience;
+  @Mixin TrainingOptions training;
 
   @Option(names = "--accumulate", defaultValue = "1", description = "batches per update")
   int accumulate;
-
-  @Option(names = "--patience", defaultValue = "3", description = "early stopping (0: never)")
-  int patience;
-
-  @Option(
-      names = "--dev-metric-limit",
-      defaultValue = "2000",
-      description =
-          "dev pairs decoded for the WER each epoch, evenly spaced over the dev file (default"
-              + " 2000; all of them where the file has fewer)")
-  int devMetricLimit;
 
   @Option(
       names = "--time-limit",
@@ -131,9 +84,6 @@ final class TrainCommand implements Callable<Integer> {
           "also keep the model after each of the last N epochs as OUT/epoch-NNN, for"
               + " `rnn4j average` (0: none)")
   int keepEpochs;
-
-  @Option(names = "--seed", defaultValue = "1")
-  long seed;
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
@@ -158,21 +108,8 @@ final class TrainCommand implements Callable<Integer> {
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
     }
-    TrainOptions opts =
-        new TrainOptions(
-            epochs,
-            lr,
-            optimizer,
-            weightDecay,
-            momentum,
-            clip,
-            labelSmoothing,
-            schedule,
-            plateauFactor,
-            plateauPatience,
-            accumulate,
-            patience,
-            seed);
+    TrainOptions opts = training.options(accumulate, training.seed());
+    int devMetricLimit = training.devMetricLimit();
     Tokenizer srcTok;
     Tokenizer tgtTok;
     Vocabulary srcVocab;

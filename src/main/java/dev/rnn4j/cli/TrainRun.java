@@ -8,12 +8,12 @@ import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
 import dev.rnn4j.metrics.Scores;
 import dev.rnn4j.seq2seq.DecodeOptions;
-import dev.rnn4j.seq2seq.Hypothesis;
 import dev.rnn4j.seq2seq.ModelDirectory;
 import dev.rnn4j.seq2seq.Seq2SeqBatch;
 import dev.rnn4j.seq2seq.Seq2SeqConfig;
 import dev.rnn4j.seq2seq.Seq2SeqModel;
 import dev.rnn4j.seq2seq.Translator;
+import dev.rnn4j.train.DevMetric;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.TrainOptions;
 import dev.rnn4j.train.Trainer;
@@ -30,18 +30,6 @@ import java.util.NoSuchElementException;
 /** Training from tokenized corpora to a model directory: shared by `train` and `demo`. */
 final class TrainRun {
   private TrainRun() {}
-
-  static Seq2SeqBatch toModel(Batch b) {
-    return new Seq2SeqBatch(
-        b.size(),
-        b.sourceSteps(),
-        b.targetSteps(),
-        b.source(),
-        b.sourceLengths(),
-        b.targetInput(),
-        b.targetOutput(),
-        b.targetLengths());
-  }
 
   /** Trainer data over a Batcher: epoch e (1-based) is the Batcher's epoch e - 1. */
   static Trainer.Data data(Batcher batcher) {
@@ -67,7 +55,7 @@ final class TrainRun {
             if (left-- <= 0) {
               throw new NoSuchElementException();
             }
-            return toModel(batcher.next());
+            return Seq2SeqBatch.of(batcher.next());
           }
         };
       }
@@ -82,16 +70,7 @@ final class TrainRun {
       src.add(e.source());
       ref.add(e.target());
     }
-    return Scores.of(decode(model, src, opts), ref);
-  }
-
-  /** The best hypothesis of each source. */
-  static List<int[]> decode(Seq2SeqModel model, List<int[]> sources, DecodeOptions opts) {
-    List<int[]> hyp = new ArrayList<>();
-    for (List<Hypothesis> h : new Translator(model).translate(sources, opts)) {
-      hyp.add(h.get(0).tokens());
-    }
-    return hyp;
+    return Scores.of(new Translator(model).best(src, opts), ref);
   }
 
   static String epochDir(int epoch) {
@@ -109,27 +88,6 @@ final class TrainRun {
       }
     }
     Files.delete(dir);
-  }
-
-  /**
-   * At most {@code limit} elements of {@code all}, evenly spaced over it in order: element {@code
-   * floor(i * n / limit)} for {@code i = 0 .. limit - 1}. Dev files are often sorted (the CMUdict
-   * splits are sorted by word), so their first {@code limit} lines are a biased sample (words from
-   * a to f only); a spread sample is not, and stays the same from epoch to epoch and run to run.
-   */
-  static <T> List<T> evenlySpaced(List<T> all, int limit) {
-    if (limit < 1) {
-      throw new IllegalArgumentException("a sample of at least 1 element is needed, got " + limit);
-    }
-    int n = all.size();
-    if (n <= limit) {
-      return all;
-    }
-    List<T> out = new ArrayList<>(limit);
-    for (int i = 0; i < limit; i++) {
-      out.add(all.get((int) ((long) i * n / limit)));
-    }
-    return out;
   }
 
   /** Everything one training run needs. */
@@ -173,10 +131,9 @@ final class TrainRun {
       throws IOException {
     List<Example> trainEx = train.encode(srcVocab, tgtVocab);
     List<Example> devEx = dev.encode(srcVocab, tgtVocab);
-    List<Example> metricEx = evenlySpaced(devEx, s.devMetricLimit());
     List<Seq2SeqBatch> devBatches = new ArrayList<>();
     for (Batch b : Batcher.evaluationBatches(devEx, s.batchSize())) {
-      devBatches.add(toModel(b));
+      devBatches.add(Seq2SeqBatch.of(b));
     }
     Files.createDirectories(s.out());
     long seed = s.resume() != null ? ModelDirectory.trainingSeed(s.resume()) : s.options().seed();
@@ -206,18 +163,7 @@ final class TrainRun {
           devEx.size(),
           BackendOptions.describe(be));
       Batcher batcher = new Batcher(trainEx, s.batchSize(), 50, seed);
-      Trainer.Metric wer =
-          new Trainer.Metric() {
-            @Override
-            public String name() {
-              return "dev WER (greedy, " + metricEx.size() + " pairs)";
-            }
-
-            @Override
-            public double evaluate(Seq2SeqModel m) {
-              return score(m, metricEx, DecodeOptions.greedy()).wordErrorRate();
-            }
-          };
+      Trainer.Metric wer = DevMetric.greedyWordErrorRate(devEx, s.devMetricLimit());
       long finalSeed = seed;
       Trainer.Checkpoints ckpt =
           (tag, m, o, st) -> {

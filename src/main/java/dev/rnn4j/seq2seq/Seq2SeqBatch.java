@@ -1,5 +1,7 @@
 package dev.rnn4j.seq2seq;
 
+import dev.rnn4j.data.Batch;
+
 /**
  * One padded batch of id sequences (row-major, PAD = 0). {@code tgtIn} is BOS + y, {@code tgtOut}
  * is y + EOS, both of length {@code tgtLen}; lengths count real tokens (tgt lengths include the
@@ -50,6 +52,19 @@ public record Seq2SeqBatch(
       n += l;
     }
     return n;
+  }
+
+  /** The model's view of a padded data batch: the same arrays, not copied. */
+  public static Seq2SeqBatch of(Batch b) {
+    return new Seq2SeqBatch(
+        b.size(),
+        b.sourceSteps(),
+        b.targetSteps(),
+        b.source(),
+        b.sourceLengths(),
+        b.targetInput(),
+        b.targetOutput(),
+        b.targetLengths());
   }
 
   /** Builds a batch from unpadded sequences: src ids and target ids (without BOS/EOS). */

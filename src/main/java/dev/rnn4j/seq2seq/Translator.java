@@ -26,6 +26,15 @@ public final class Translator {
     return out;
   }
 
+  /** The best hypothesis's tokens for each source, in order. */
+  public List<int[]> best(List<int[]> sources, DecodeOptions opts) {
+    List<int[]> out = new ArrayList<>(sources.size());
+    for (List<Hypothesis> h : translate(sources, opts)) {
+      out.add(h.get(0).tokens());
+    }
+    return out;
+  }
+
   /** The best hypothesis's tokens for one source. */
   public int[] translate(int[] source, DecodeOptions opts) {
     return translate(List.of(source), opts).get(0).get(0).tokens();

@@ -71,6 +71,10 @@ class SparkMainTest {
     assertTrue(
         config.contains("\"embedding_dropout\":0.125"),
         "--embedding-dropout reaches the saved configuration");
+    assertTrue(
+        config.matches(".*\"dropout\":0(\\.0)?[,}].*"), "Spark's default dropout is 0: " + config);
+    assertTrue(
+        config.contains("\"decoder_layers\":2"), "the core CLI's default decoder depth: " + config);
     Path translated = dir.resolve("translated");
     code =
         SparkMain.run(
@@ -180,6 +184,15 @@ class SparkMainTest {
   void badOptionsExitWithAMessage(@TempDir Path dir) {
     assertEquals(
         1, SparkMain.run("train", "--train=x.tsv", "--dev=y.tsv", "--out=" + dir, "--mode=async"));
+    // Refused before Spark reads anything (x.tsv does not exist).
+    assertEquals(
+        1,
+        SparkMain.run(
+            "train", "--train=x.tsv", "--dev=y.tsv", "--out=" + dir, "--dev-metric-limit=0"));
+    assertEquals(
+        1,
+        SparkMain.run(
+            "train", "--train=x.tsv", "--dev=y.tsv", "--out=" + dir, "--schedule=cosine"));
     assertEquals(2, SparkMain.run());
   }
 }

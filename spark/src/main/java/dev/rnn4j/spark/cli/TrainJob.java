@@ -2,6 +2,8 @@ package dev.rnn4j.spark.cli;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.Backends;
+import dev.rnn4j.cli.ModelOptions;
+import dev.rnn4j.cli.TrainingOptions;
 import dev.rnn4j.data.Batch;
 import dev.rnn4j.data.Batcher;
 import dev.rnn4j.data.CharTokenizer;
@@ -9,20 +11,15 @@ import dev.rnn4j.data.Example;
 import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
 import dev.rnn4j.data.WhitespaceTokenizer;
-import dev.rnn4j.metrics.Scores;
-import dev.rnn4j.nn.CellType;
-import dev.rnn4j.seq2seq.AttentionType;
-import dev.rnn4j.seq2seq.DecodeOptions;
-import dev.rnn4j.seq2seq.Hypothesis;
 import dev.rnn4j.seq2seq.ModelDirectory;
 import dev.rnn4j.seq2seq.Seq2SeqBatch;
 import dev.rnn4j.seq2seq.Seq2SeqConfig;
 import dev.rnn4j.seq2seq.Seq2SeqModel;
-import dev.rnn4j.seq2seq.Translator;
 import dev.rnn4j.spark.ShardedCorpus;
 import dev.rnn4j.spark.SparkTrainOptions;
 import dev.rnn4j.spark.SparkTrainer;
 import dev.rnn4j.spark.TokenCounts;
+import dev.rnn4j.train.DevMetric;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.TrainOptions;
 import dev.rnn4j.train.Trainer;
@@ -37,6 +34,7 @@ import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(
@@ -67,53 +65,9 @@ final class TrainJob implements Callable<Integer> {
   @Option(names = "--resume", description = "checkpoint to resume from (e.g. OUT/last)")
   Path resume;
 
-  // ---- model
-  @Option(names = "--cell", defaultValue = "lstm")
-  String cell;
-
-  @Option(names = "--embed", defaultValue = "128")
-  int embed;
-
-  @Option(names = "--encoder-hidden", defaultValue = "256")
-  int encoderHidden;
-
-  @Option(names = "--encoder-layers", defaultValue = "2")
-  int encoderLayers;
-
-  @Option(names = "--unidirectional")
-  boolean unidirectional;
-
-  @Option(names = "--decoder-hidden", defaultValue = "512")
-  int decoderHidden;
-
-  @Option(names = "--decoder-layers", defaultValue = "1")
-  int decoderLayers;
-
-  @Option(
-      names = "--attention",
-      defaultValue = "general",
-      description = "general, dot, concat, bahdanau or none")
-  String attention;
-
-  @Option(
-      names = "--input-feeding",
-      description = "Luong input feeding (h̃ of step t-1 fed to step t)")
-  boolean inputFeeding;
-
-  @Option(names = "--tie-embeddings", description = "share decoder embedding and output weights")
-  boolean tie;
-
-  @Option(
-      names = "--dropout",
-      defaultValue = "0.0",
-      description = "dropout (0: sync training equals single-process training)")
-  float dropout;
-
-  @Option(
-      names = "--embedding-dropout",
-      defaultValue = "0",
-      description = "dropout on the source and target embeddings (default 0)")
-  float embeddingDropout;
+  // ---- model: the core CLI's options, except that dropout defaults to 0 here (with dropout,
+  // shards draw different masks, so sync training no longer equals single-process training)
+  @Mixin ModelOptions modelOptions = new ModelOptions(0f);
 
   @Option(names = "--src-tokenizer", defaultValue = "whitespace", description = "char, whitespace")
   String srcTokenizer;
@@ -130,48 +84,11 @@ final class TrainJob implements Callable<Integer> {
   @Option(names = "--max-length", defaultValue = "100", description = "longer pairs are left out")
   int maxLength;
 
-  // ---- training
-  @Option(names = "--epochs", defaultValue = "10")
-  int epochs;
+  // ---- training: the core CLI's options and defaults (--accumulate aside: raise the batch)
+  @Mixin TrainingOptions training;
 
   @Option(names = "--batch-size", defaultValue = "64", description = "global batch size")
   int batchSize;
-
-  @Option(names = "--lr", defaultValue = "0.002")
-  float lr;
-
-  @Option(names = "--optimizer", defaultValue = "adam", description = "adam, adamw or sgd")
-  String optimizer;
-
-  @Option(names = "--weight-decay", defaultValue = "0")
-  float weightDecay;
-
-  @Option(names = "--momentum", defaultValue = "0")
-  float momentum;
-
-  @Option(names = "--clip", defaultValue = "5")
-  double clip;
-
-  @Option(names = "--label-smoothing", defaultValue = "0")
-  float labelSmoothing;
-
-  @Option(names = "--schedule", defaultValue = "constant", description = "constant or warmup:N")
-  String schedule;
-
-  @Option(names = "--plateau-factor", defaultValue = "0.5")
-  float plateauFactor;
-
-  @Option(names = "--plateau-patience", defaultValue = "0")
-  int plateauPatience;
-
-  @Option(names = "--patience", defaultValue = "4", description = "early stopping (0: never)")
-  int patience;
-
-  @Option(names = "--seed", defaultValue = "1")
-  long seed;
-
-  @Option(names = "--dev-metric-limit", defaultValue = "2000")
-  int devMetricLimit;
 
   // ---- Spark
   @Option(
@@ -209,22 +126,16 @@ final class TrainJob implements Callable<Integer> {
     String sc = sourceCol != null ? sourceCol : "_c0";
     String tc = targetCol != null ? targetCol : "_c1";
     // A resumed run keeps its original seed (model, batch order, dropout), as the core CLI.
-    long runSeed = resume != null ? ModelDirectory.trainingSeed(resume) : seed;
-    TrainOptions topts =
-        new TrainOptions(
-            epochs,
-            lr,
-            optimizer,
-            weightDecay,
-            momentum,
-            clip,
-            labelSmoothing,
-            schedule,
-            plateauFactor,
-            plateauPatience,
-            1,
-            patience,
-            runSeed);
+    long runSeed = resume != null ? ModelDirectory.trainingSeed(resume) : training.seed();
+    TrainOptions topts = training.options(1, runSeed);
+    if (topts.schedule().startsWith("cosine")) {
+      // Refused here, before Spark reads anything, rather than when training starts.
+      throw new IllegalArgumentException(
+          "--schedule "
+              + topts.schedule()
+              + ": the Spark trainer has no cosine schedule; use constant or warmup:N");
+    }
+    int devMetricLimit = training.devMetricLimit();
     SparkTrainOptions.Mode m =
         switch (mode.toLowerCase(Locale.ROOT)) {
           case "sync" -> SparkTrainOptions.Mode.SYNC;
@@ -266,7 +177,7 @@ final class TrainJob implements Callable<Integer> {
         tgtTok = tokenizer(tgtTokenizer, "--tgt-tokenizer");
         srcVocab = Vocabulary.build(TokenCounts.count(trainDf, sc, srcTok), minFreq, maxVocab);
         tgtVocab = Vocabulary.build(TokenCounts.count(trainDf, tc, tgtTok), minFreq, maxVocab);
-        config = config(srcVocab.size(), tgtVocab.size());
+        config = modelOptions.config(srcVocab.size(), tgtVocab.size());
       }
       int parts = partitions != null ? partitions : jsc.defaultParallelism();
       List<Example> devEx = new ArrayList<>();
@@ -282,18 +193,8 @@ final class TrainJob implements Callable<Integer> {
       }
       List<Seq2SeqBatch> devBatches = new ArrayList<>();
       for (Batch b : Batcher.evaluationBatches(devEx, batchSize)) {
-        devBatches.add(
-            new Seq2SeqBatch(
-                b.size(),
-                b.sourceSteps(),
-                b.targetSteps(),
-                b.source(),
-                b.sourceLengths(),
-                b.targetInput(),
-                b.targetOutput(),
-                b.targetLengths()));
+        devBatches.add(Seq2SeqBatch.of(b));
       }
-      List<Example> metricEx = devEx.subList(0, Math.min(devEx.size(), devMetricLimit));
       Files.createDirectories(out);
       try (ShardedCorpus corpus =
               ShardedCorpus.fromText(
@@ -327,18 +228,7 @@ final class TrainJob implements Callable<Integer> {
             m,
             executorBackend,
             be.name());
-        Trainer.Metric wer =
-            new Trainer.Metric() {
-              @Override
-              public String name() {
-                return "dev WER (greedy, " + metricEx.size() + " pairs)";
-              }
-
-              @Override
-              public double evaluate(Seq2SeqModel mdl) {
-                return wordErrorRate(mdl, metricEx);
-              }
-            };
+        Trainer.Metric wer = DevMetric.greedyWordErrorRate(devEx, devMetricLimit);
         Vocabulary sv = srcVocab;
         Vocabulary tv = tgtVocab;
         Tokenizer st = srcTok;
@@ -376,40 +266,6 @@ final class TrainJob implements Callable<Integer> {
     }
   }
 
-  private Seq2SeqConfig config(int srcV, int tgtV) {
-    CellType c;
-    AttentionType a;
-    try {
-      c = CellType.valueOf(cell.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--cell: unknown cell '" + cell + "'; use lstm, gru, rnn_tanh or rnn_relu");
-    }
-    try {
-      a = AttentionType.valueOf(attention.toUpperCase(Locale.ROOT));
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException(
-          "--attention: unknown type '"
-              + attention
-              + "'; use general, dot, concat, bahdanau or none");
-    }
-    return new Seq2SeqConfig(
-        srcV,
-        tgtV,
-        embed,
-        c,
-        encoderHidden,
-        encoderLayers,
-        !unidirectional,
-        decoderHidden,
-        decoderLayers,
-        a,
-        dropout,
-        tie,
-        inputFeeding,
-        embeddingDropout);
-  }
-
   private static Tokenizer tokenizer(String name, String option) {
     return switch (name) {
       case "char" -> new CharTokenizer();
@@ -418,20 +274,5 @@ final class TrainJob implements Callable<Integer> {
           throw new IllegalArgumentException(
               option + ": unknown tokenizer '" + name + "'; use char or whitespace");
     };
-  }
-
-  private static double wordErrorRate(Seq2SeqModel model, List<Example> examples) {
-    Translator tr = new Translator(model);
-    List<int[]> src = new ArrayList<>();
-    List<int[]> ref = new ArrayList<>();
-    for (Example e : examples) {
-      src.add(e.source());
-      ref.add(e.target());
-    }
-    List<int[]> hyp = new ArrayList<>();
-    for (List<Hypothesis> h : tr.translate(src, DecodeOptions.greedy())) {
-      hyp.add(h.get(0).tokens());
-    }
-    return Scores.of(hyp, ref).wordErrorRate();
   }
 }
