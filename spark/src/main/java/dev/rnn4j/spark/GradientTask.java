@@ -83,14 +83,6 @@ final class GradientTask implements PairFlatMapFunction<Iterator<ExampleShard>, 
       idx[i] = i;
     }
     Batch b = Batch.of(mine, idx);
-    return new Seq2SeqBatch(
-        b.size(),
-        b.sourceSteps(),
-        b.targetSteps(),
-        b.source(),
-        b.sourceLengths(),
-        b.targetInput(),
-        b.targetOutput(),
-        b.targetLengths());
+    return Seq2SeqBatch.of(b);
   }
 }

@@ -82,16 +82,7 @@ final class G2pSample {
   List<Seq2SeqBatch> devBatches() {
     List<Seq2SeqBatch> out = new ArrayList<>();
     for (Batch b : Batcher.evaluationBatches(dev, 32)) {
-      out.add(
-          new Seq2SeqBatch(
-              b.size(),
-              b.sourceSteps(),
-              b.targetSteps(),
-              b.source(),
-              b.sourceLengths(),
-              b.targetInput(),
-              b.targetOutput(),
-              b.targetLengths()));
+      out.add(Seq2SeqBatch.of(b));
     }
     return out;
   }

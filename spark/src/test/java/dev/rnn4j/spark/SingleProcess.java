@@ -1,6 +1,5 @@
 package dev.rnn4j.spark;
 
-import dev.rnn4j.data.Batch;
 import dev.rnn4j.data.Batcher;
 import dev.rnn4j.data.Example;
 import dev.rnn4j.seq2seq.Seq2SeqBatch;
@@ -12,18 +11,6 @@ import java.util.NoSuchElementException;
 /** The single-process side of the comparisons: core Trainer data over a core Batcher. */
 final class SingleProcess {
   private SingleProcess() {}
-
-  static Seq2SeqBatch toModel(Batch b) {
-    return new Seq2SeqBatch(
-        b.size(),
-        b.sourceSteps(),
-        b.targetSteps(),
-        b.source(),
-        b.sourceLengths(),
-        b.targetInput(),
-        b.targetOutput(),
-        b.targetLengths());
-  }
 
   /** Trainer data over a Batcher: epoch e (1-based) is the Batcher's epoch e - 1 (as the CLI). */
   static Trainer.Data data(List<Example> examples, int batchSize, long seed) {
@@ -50,7 +37,7 @@ final class SingleProcess {
             if (left-- <= 0) {
               throw new NoSuchElementException();
             }
-            return toModel(batcher.next());
+            return Seq2SeqBatch.of(batcher.next());
           }
         };
       }
