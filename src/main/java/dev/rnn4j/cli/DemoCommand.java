@@ -86,8 +86,8 @@ final class DemoCommand implements Callable<Integer> {
       TrainRun.run(
           be,
           new TrainRun.Setup(cfg, opts, 32, 400, out, null, 0, 0),
-          train,
-          dev,
+          train.encode(src, tgt),
+          dev.encode(src, tgt),
           src,
           tgt,
           tok,

@@ -4,6 +4,7 @@ import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.Backends;
 import dev.rnn4j.data.BpeTokenizer;
 import dev.rnn4j.data.CharTokenizer;
+import dev.rnn4j.data.Example;
 import dev.rnn4j.data.ParallelCorpusReader;
 import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
@@ -140,12 +141,19 @@ final class TrainCommand implements Callable<Integer> {
       srcVocab = null;
       tgtVocab = null;
     }
-    Corpus trainC = Corpus.read(train, null, null, srcTok, tgtTok, maxLength, System.err);
-    Corpus devC = Corpus.read(dev, null, null, srcTok, tgtTok, maxLength, System.err);
+    // The training file is streamed twice (token counts, then ids) and only its ids are kept, so
+    // corpora far larger than their token strings would be fit in the heap (learning BPE merges
+    // above is the exception: it holds the texts while it learns).
     if (srcVocab == null) {
-      srcVocab = Vocabulary.build(Vocabulary.count(trainC.sources()), minFreq, maxVocab);
-      tgtVocab = Vocabulary.build(Vocabulary.count(trainC.targets()), minFreq, maxVocab);
+      Corpus.Counts counts = Corpus.count(train, srcTok, tgtTok, maxLength);
+      srcVocab = Vocabulary.build(counts.sources(), minFreq, maxVocab);
+      tgtVocab = Vocabulary.build(counts.targets(), minFreq, maxVocab);
     }
+    List<Example> trainEx =
+        Corpus.readEncoded(train, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err);
+    List<Example> devEx =
+        Corpus.read(dev, null, null, srcTok, tgtTok, maxLength, System.err)
+            .encode(srcVocab, tgtVocab);
     try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,
@@ -158,8 +166,8 @@ final class TrainCommand implements Callable<Integer> {
               resume,
               timeLimitMinutes * 60,
               keepEpochs),
-          trainC,
-          devC,
+          trainEx,
+          devEx,
           srcVocab,
           tgtVocab,
           srcTok,

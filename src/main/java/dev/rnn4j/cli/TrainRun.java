@@ -114,23 +114,22 @@ final class TrainRun {
   }
 
   /**
-   * Trains; writes out/best, out/last, out/loss.svg and, with {@code keepEpochs > 0}, the model
-   * after each of the last {@code keepEpochs} epochs as out/epoch-NNN (for {@code rnn4j average}).
-   * Returns the best dev WER.
+   * Trains on encoded pairs (ids of {@code srcVocab} and {@code tgtVocab}); writes out/best,
+   * out/last, out/loss.svg and, with {@code keepEpochs > 0}, the model after each of the last
+   * {@code keepEpochs} epochs as out/epoch-NNN (for {@code rnn4j average}). Returns the best dev
+   * WER.
    */
   static double run(
       Backend be,
       Setup s,
-      Corpus train,
-      Corpus dev,
+      List<Example> trainEx,
+      List<Example> devEx,
       Vocabulary srcVocab,
       Vocabulary tgtVocab,
       Tokenizer srcTok,
       Tokenizer tgtTok,
       PrintStream log)
       throws IOException {
-    List<Example> trainEx = train.encode(srcVocab, tgtVocab);
-    List<Example> devEx = dev.encode(srcVocab, tgtVocab);
     List<Seq2SeqBatch> devBatches = new ArrayList<>();
     for (Batch b : Batcher.evaluationBatches(devEx, s.batchSize())) {
       devBatches.add(Seq2SeqBatch.of(b));

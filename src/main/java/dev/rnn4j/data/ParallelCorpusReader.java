@@ -30,12 +30,13 @@ public final class ParallelCorpusReader {
   private static final int BLOCK = 1 << 16;
 
   private final int maxLength;
-  private final ToIntFunction<String> length;
+  private final ToIntFunction<String> sourceLength;
+  private final ToIntFunction<String> targetLength;
   private final int maxLineBytes;
   private final int listedLines;
 
   /**
-   * A reader with full control of its limits.
+   * A reader with full control of its limits, measuring both sides with one length function.
    *
    * @param maxLength largest accepted length of either side, as measured by {@code length}
    * @param length the length of one side, e.g. {@code s -> tokenizer.tokenize(s).size()}
@@ -44,10 +45,29 @@ public final class ParallelCorpusReader {
    */
   public ParallelCorpusReader(
       int maxLength, ToIntFunction<String> length, int maxLineBytes, int listedLines) {
+    this(maxLength, length, length, maxLineBytes, listedLines);
+  }
+
+  /**
+   * A reader with full control of its limits, measuring each side in its own units (e.g. a
+   * character-level source and a word-level target, each with its tokenizer).
+   *
+   * @param maxLength largest accepted length of either side
+   * @param sourceLength the length of a source, e.g. {@code s -> srcTokenizer.tokenize(s).size()}
+   * @param targetLength the length of a target
+   * @param maxLineBytes lines with more bytes than this are skipped unread (>= 1)
+   * @param listedLines how many line numbers the report keeps per reason (>= 0)
+   */
+  public ParallelCorpusReader(
+      int maxLength,
+      ToIntFunction<String> sourceLength,
+      ToIntFunction<String> targetLength,
+      int maxLineBytes,
+      int listedLines) {
     if (maxLength < 1) {
       throw new IllegalArgumentException("maxLength must be >= 1, got " + maxLength);
     }
-    if (length == null) {
+    if (sourceLength == null || targetLength == null) {
       throw new IllegalArgumentException("length measure is null; pass e.g. String::length");
     }
     if (maxLineBytes < 1) {
@@ -57,7 +77,8 @@ public final class ParallelCorpusReader {
       throw new IllegalArgumentException("listedLines must be >= 0, got " + listedLines);
     }
     this.maxLength = maxLength;
-    this.length = length;
+    this.sourceLength = sourceLength;
+    this.targetLength = targetLength;
     this.maxLineBytes = maxLineBytes;
     this.listedLines = listedLines;
   }
@@ -197,7 +218,8 @@ public final class ParallelCorpusReader {
     if (target.isBlank()) {
       return Reason.EMPTY_TARGET;
     }
-    if (length.applyAsInt(source) > maxLength || length.applyAsInt(target) > maxLength) {
+    if (sourceLength.applyAsInt(source) > maxLength
+        || targetLength.applyAsInt(target) > maxLength) {
       return Reason.TOO_LONG;
     }
     return null;

@@ -39,6 +39,23 @@ class ParallelCorpusReaderTest {
   }
 
   @Test
+  void eachSideIsMeasuredInItsOwnUnits() throws IOException {
+    // Characters on the source side, words on the target side, at most 6 of each: "catalog"
+    // (7 characters) and the 7-word target of "ox" are too long; "dogs" with its 8-character,
+    // 4-word target is not.
+    ParallelCorpusReader reader =
+        new ParallelCorpusReader(6, String::length, t -> WORDS.tokenize(t).size(), 1000, 10);
+    List<SentencePair> got = new ArrayList<>();
+    CorpusReport report =
+        read(reader, utf8("catalog\tK AE T\ndogs\tD AO G Z\nox\tAA K S AH B C D\n"), got);
+    assertEquals(List.of(new SentencePair(2, "dogs", "D AO G Z")), got);
+    assertEquals(List.of(1L, 3L), report.firstLines(Reason.TOO_LONG));
+    assertThrows(
+        IllegalArgumentException.class,
+        () -> new ParallelCorpusReader(5, String::length, null, 10, 10));
+  }
+
+  @Test
   void acceptsGoodLinesAndReportsEveryBadOneByLineAndReason() throws IOException {
     byte[] file =
         concat(
