@@ -82,19 +82,19 @@ final class DemoCommand implements Callable<Integer> {
     System.out.println(
         "rnn4j demo: grapheme-to-phoneme conversion (CMUdict sample, letters ->"
             + " ARPAbet phonemes)");
+    List<Example> devEx = dev.encode(src, tgt);
     try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,
           new TrainRun.Setup(cfg, opts, 32, 400, out, null, 0, 0),
           train.encode(src, tgt),
-          dev.encode(src, tgt),
+          devEx,
           src,
           tgt,
           tok,
           tok,
           System.out);
       try (ModelDirectory.Loaded m = ModelDirectory.load(out.resolve("best"), be)) {
-        List<Example> devEx = dev.encode(src, tgt);
         Translator tr = new Translator(m.model());
         System.out.println();
         System.out.println("held-out words (word -> predicted | reference):");
