@@ -193,6 +193,10 @@ class SparkMainTest {
         1,
         SparkMain.run(
             "train", "--train=x.tsv", "--dev=y.tsv", "--out=" + dir, "--schedule=cosine"));
+    assertEquals(
+        1,
+        SparkMain.run(
+            "train", "--train=x.tsv", "--dev=y.tsv", "--out=" + dir, "--cell=transformer"));
     assertEquals(2, SparkMain.run());
   }
 }

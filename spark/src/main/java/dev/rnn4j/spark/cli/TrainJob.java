@@ -136,6 +136,11 @@ final class TrainJob implements Callable<Integer> {
               + ": the Spark trainer has no cosine schedule; use constant or warmup:N");
     }
     int devMetricLimit = training.devMetricLimit();
+    if (resume == null) {
+      // The shape options are checked now, on placeholder vocabulary sizes, rather than once
+      // Spark has read the training data for the real ones.
+      modelOptions.config(5, 5);
+    }
     SparkTrainOptions.Mode m =
         switch (mode.toLowerCase(Locale.ROOT)) {
           case "sync" -> SparkTrainOptions.Mode.SYNC;
