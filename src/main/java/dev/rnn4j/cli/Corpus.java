@@ -73,9 +73,9 @@ record Corpus(List<List<String>> sources, List<List<String>> targets, CorpusRepo
   }
 
   /**
-   * Reads a training file straight into id sequences in one streaming pass: only the ids are kept
-   * (4 bytes a token, against about 50 for a token string), so a corpus is held at about the size
-   * of its text. Malformed lines are counted and reported to {@code log} by line number.
+   * Reads a training (or dev) file straight into id sequences in one streaming pass: only the ids
+   * are kept (4 bytes a token, against about 50 for a token string), so a corpus is held at about
+   * the size of its text. Malformed lines are counted and reported to {@code log} by line number.
    */
   static List<Example> readEncoded(
       Path file,

@@ -152,8 +152,7 @@ final class TrainCommand implements Callable<Integer> {
     List<Example> trainEx =
         Corpus.readEncoded(train, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err);
     List<Example> devEx =
-        Corpus.read(dev, null, null, srcTok, tgtTok, maxLength, System.err)
-            .encode(srcVocab, tgtVocab);
+        Corpus.readEncoded(dev, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err);
     try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,

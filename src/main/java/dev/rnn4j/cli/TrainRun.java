@@ -101,11 +101,7 @@ final class TrainRun {
       double maxSeconds,
       int keepEpochs) {
     Setup {
-      if (devMetricLimit < 1) {
-        throw new IllegalArgumentException(
-            "--dev-metric-limit must be >= 1 (dev pairs decoded for the WER each epoch), got "
-                + devMetricLimit);
-      }
+      TrainingOptions.checkDevMetricLimit(devMetricLimit);
       if (keepEpochs < 0) {
         throw new IllegalArgumentException(
             "--keep-epochs must be >= 0 (0: keep no per-epoch checkpoints), got " + keepEpochs);

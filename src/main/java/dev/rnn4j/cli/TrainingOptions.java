@@ -96,11 +96,16 @@ public final class TrainingOptions {
 
   /** {@code --dev-metric-limit}, refused naming the option where it is below 1. */
   public int devMetricLimit() {
-    if (devMetricLimit < 1) {
+    return checkDevMetricLimit(devMetricLimit);
+  }
+
+  /** {@code limit}, or an IllegalArgumentException naming {@code --dev-metric-limit} if < 1. */
+  static int checkDevMetricLimit(int limit) {
+    if (limit < 1) {
       throw new IllegalArgumentException(
           "--dev-metric-limit must be >= 1 (dev pairs decoded for the WER each epoch), got "
-              + devMetricLimit);
+              + limit);
     }
-    return devMetricLimit;
+    return limit;
   }
 }

@@ -37,7 +37,7 @@ public final class Translator {
 
   /** The best hypothesis's tokens for one source. */
   public int[] translate(int[] source, DecodeOptions opts) {
-    return translate(List.of(source), opts).get(0).get(0).tokens();
+    return best(List.of(source), opts).get(0);
   }
 
   /** A live hypothesis. */

@@ -20,6 +20,7 @@ import dev.rnn4j.spark.SparkTrainOptions;
 import dev.rnn4j.spark.SparkTrainer;
 import dev.rnn4j.spark.TokenCounts;
 import dev.rnn4j.train.DevMetric;
+import dev.rnn4j.train.LrSchedule;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.TrainOptions;
 import dev.rnn4j.train.Trainer;
@@ -128,12 +129,12 @@ final class TrainJob implements Callable<Integer> {
     // A resumed run keeps its original seed (model, batch order, dropout), as the core CLI.
     long runSeed = resume != null ? ModelDirectory.trainingSeed(resume) : training.seed();
     TrainOptions topts = training.options(1, runSeed);
-    if (topts.schedule().startsWith("cosine")) {
-      // Refused here, before Spark reads anything, rather than when training starts.
-      throw new IllegalArgumentException(
-          "--schedule "
-              + topts.schedule()
-              + ": the Spark trainer has no cosine schedule; use constant or warmup:N");
+    try {
+      // Parsed as SparkTrainer will (with no run length, which the cosine schedules need), now
+      // rather than once Spark has read the data.
+      LrSchedule.parse(topts.schedule());
+    } catch (IllegalArgumentException e) {
+      throw new IllegalArgumentException("--schedule: " + e.getMessage(), e);
     }
     int devMetricLimit = training.devMetricLimit();
     if (resume == null) {
