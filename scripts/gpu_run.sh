@@ -1,21 +1,30 @@
 #!/usr/bin/env bash
 # Runs on the GPU host (no Java, no network), from the repository root, after scripts/gpu_bundle.sh
-# made bundle/rnn4j-gpu.tar.gz here: unpacks it, runs every test of dev.rnn4j.backend.cuda on the
-# GPU, then K1-K4 on rnn4j's CUDA backend and on PyTorch + cuDNN side by side. Everything it writes
-# goes under $OUT (default ./gpu-out): nvidia-smi.txt, env.txt, tests.log, junit/ (XML reports),
-# rnn4j_bench.{csv,log}, torch_bench.{csv,log}, summary.txt. Exit status: that of the tests.
-# Time limits per stage: TEST_TIMEOUT (default 300 s), BENCH_TIMEOUT (default 90 s each): at most
-# 8 minutes in all, inside the 10 minutes one device command may run.
+# made bundle/rnn4j-gpu.tar.gz here: unpacks it, runs every test class of dev.rnn4j.backend.cuda on
+# the GPU (each class in its own JVM, in parallel, with CUDA_LAUNCH_BLOCKING=1 so that a failing
+# kernel is named by the launch that failed, and one class's crash or hang cannot hide the others'
+# results), then K1-K4 and S1 on rnn4j's CUDA backend and on PyTorch + cuDNN, one after the other.
+#
+# Writes at most 7 files to $OUT (default ./gpu-out; the device tool brings back 8 at most):
+#   summary.txt   per-class test counts, failures with their first lines, both benchmark tables
+#                 and the rnn4j/PyTorch ratios
+#   env.txt       date, nvidia-smi, the CUDA libraries found, the Java runtime
+#   tests.log     every class's console output, one after the other
+#   reports.tar.gz JUnit XML reports and any JVM crash files (hs_err_*.log)
+#   rnn4j_bench.csv, torch_bench.csv, bench.log
+# Exit status: 0 when every test class passed.
+# Time limits: CLASS_TIMEOUT per test class (default 150 s; the classes run side by side),
+# BENCH_TIMEOUT for each benchmark program (default 120 s): about 6.5 minutes at most.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${OUT:-$ROOT/gpu-out}"
 ARCHIVE="${ARCHIVE:-$ROOT/bundle/rnn4j-gpu.tar.gz}"
-TEST_TIMEOUT="${TEST_TIMEOUT:-300}"
-BENCH_TIMEOUT="${BENCH_TIMEOUT:-90}"
+CLASS_TIMEOUT="${CLASS_TIMEOUT:-150}"
+BENCH_TIMEOUT="${BENCH_TIMEOUT:-120}"
 mkdir -p "$OUT"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/rnn4j-gpu.XXXXXX")"
-mkdir -p "$WORK/tmp" "$WORK/javacpp"
+mkdir -p "$WORK/tmp" "$WORK/javacpp" "$WORK/logs" "$WORK/reports"
 tar -xzf "$ARCHIVE" -C "$WORK"
 
 # CUDA 13 libraries (cuBLAS, cudart) come from the PyTorch environment's nvidia wheels.
@@ -32,36 +41,84 @@ JAVA="$WORK/runtime/bin/java"
 CP="$WORK/test-classes"
 for j in "$WORK"/lib/*.jar; do CP="$CP:$j"; done
 CONSOLE="$(ls "$WORK"/junit/junit-platform-console-standalone-*.jar)"
-JOPTS=(-Xmx16g --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$WORK/tmp"
-  -Dorg.bytedeco.javacpp.cachedir="$WORK/javacpp")
+JOPTS=(-Xmx8g --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$WORK/tmp"
+  -Dorg.bytedeco.javacpp.cachedir="$WORK/javacpp" -XX:ErrorFile="$WORK/reports/hs_err_%p.log")
 
 {
   echo "date: $(date -u +%FT%TZ)"
   echo "cu13 libs: ${CU13:-not found (cuBLAS will not load; GEMMs use the fallback kernel)}"
   echo "LD_LIBRARY_PATH=${LD_LIBRARY_PATH:-}"
   "$JAVA" -version 2>&1
+  nvidia-smi 2>&1
+  nproc
 } > "$OUT/env.txt"
-nvidia-smi > "$OUT/nvidia-smi.txt" 2>&1
 
-timeout "$TEST_TIMEOUT" "$JAVA" "${JOPTS[@]}" -cp "$CP:$CONSOLE" \
-  org.junit.platform.console.ConsoleLauncher execute \
-  --disable-banner --details=tree --select-package dev.rnn4j.backend.cuda \
-  --reports-dir "$OUT/junit" > "$OUT/tests.log" 2>&1
-TESTS_RC=$?
+# Every test class of the CUDA package, from the bundle's compiled tests.
+mapfile -t CLASSES < <(cd "$WORK/test-classes" && ls dev/rnn4j/backend/cuda/*Test.class \
+  | sed 's|/|.|g; s|\.class$||')
+echo "== ${#CLASSES[@]} test classes, side by side, ${CLASS_TIMEOUT} s each at most"
+for c in "${CLASSES[@]}"; do
+  short="${c##*.}"
+  (
+    CUDA_LAUNCH_BLOCKING=1 timeout -k 5 "$CLASS_TIMEOUT" "$JAVA" "${JOPTS[@]}" \
+      -cp "$CP:$CONSOLE" org.junit.platform.console.ConsoleLauncher execute \
+      --disable-banner --details=tree --select-class "$c" \
+      --reports-dir "$WORK/reports/$short" > "$WORK/logs/$short.log" 2>&1
+    echo $? > "$WORK/logs/$short.rc"
+  ) &
+done
+wait
 
-timeout "$BENCH_TIMEOUT" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.rnn4j.backend.cuda.CudaBench \
-  "$OUT/rnn4j_bench.csv" > "$OUT/rnn4j_bench.log" 2>&1
-BENCH_RC=$?
-timeout "$BENCH_TIMEOUT" python3 "$ROOT/scripts/torch_bench.py" "$OUT/torch_bench.csv" \
-  > "$OUT/torch_bench.log" 2>&1
-TORCH_RC=$?
+TESTS_RC=0
+{
+  echo "== tests (class: exit status, counts)"
+  for c in "${CLASSES[@]}"; do
+    short="${c##*.}"
+    rc="$(cat "$WORK/logs/$short.rc")"
+    [[ "$rc" != 0 ]] && TESTS_RC=1
+    counts="$(grep -E '^\[ +[0-9]+ tests (successful|failed|skipped|aborted)' "$WORK/logs/$short.log" \
+      | sed -E 's/^\[ +([0-9]+) tests ([a-z]+).*/\2 \1/' | tr '\n' ' ')"
+    [[ "$rc" == 124 || "$rc" == 137 ]] && counts="TIMED OUT after ${CLASS_TIMEOUT} s; $counts"
+    echo "$short: exit $rc; $counts"
+  done
+  echo
+  echo "== failures (first lines of each)"
+  for c in "${CLASSES[@]}"; do
+    short="${c##*.}"
+    grep -E -A3 '✘|\[X\]' "$WORK/logs/$short.log" | head -60 | sed "s|^|$short: |"
+  done
+} > "$WORK/tests-summary.txt"
+for c in "${CLASSES[@]}"; do
+  short="${c##*.}"
+  echo "######## $short (exit $(cat "$WORK/logs/$short.rc"))"
+  cat "$WORK/logs/$short.log"
+done > "$OUT/tests.log"
+cat "$WORK/tests-summary.txt"
+
+echo "== benchmarks"
+{
+  timeout -k 5 "$BENCH_TIMEOUT" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.rnn4j.backend.cuda.CudaBench \
+    "$OUT/rnn4j_bench.csv" 2>&1
+  echo "rnn4j bench: exit $?"
+  PYTHONUNBUFFERED=1 timeout -k 5 "$BENCH_TIMEOUT" python3 "$ROOT/scripts/torch_bench.py" \
+    "$OUT/torch_bench.csv" 2>&1
+  echo "torch bench: exit $?"
+} > "$OUT/bench.log"
+tail -3 "$OUT/bench.log"
 
 {
-  echo "tests: exit $TESTS_RC"
-  grep -E "tests (successful|failed|skipped|aborted)" "$OUT/tests.log" || tail -20 "$OUT/tests.log"
-  echo "rnn4j bench: exit $BENCH_RC"; cat "$OUT/rnn4j_bench.csv" 2>/dev/null
-  echo "torch bench: exit $TORCH_RC"; cat "$OUT/torch_bench.csv" 2>/dev/null
+  cat "$WORK/tests-summary.txt"
+  echo
+  echo "== rnn4j"; cat "$OUT/rnn4j_bench.csv" 2>/dev/null
+  echo "== PyTorch"; cat "$OUT/torch_bench.csv" 2>/dev/null
+  echo "== median ms, rnn4j / PyTorch (below 1: rnn4j faster)"
+  if [[ -f "$OUT/rnn4j_bench.csv" && -f "$OUT/torch_bench.csv" ]]; then
+    awk -F, 'FNR == 1 { next } NR == FNR { r[$1] = $4; next }
+      ($1 in r) && $4 > 0 { printf "%s %.3f / %.3f ms = %.2f\n", $1, r[$1], $4, r[$1] / $4 }' \
+      "$OUT/rnn4j_bench.csv" "$OUT/torch_bench.csv"
+  fi
 } > "$OUT/summary.txt"
 cat "$OUT/summary.txt"
+tar -C "$WORK" -czf "$OUT/reports.tar.gz" reports
 rm -rf "$WORK"
 exit "$TESTS_RC"

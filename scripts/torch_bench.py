@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""K1-K4 of BENCH_SPEC.md on PyTorch + cuDNN, timed like rnn4j's CudaBench (warm-up 3, median of
+"""K1-K4 and S1 of BENCH_SPEC.md on PyTorch + cuDNN, timed like rnn4j's CudaBench (warm-up 3, median of
 10, each iteration ending with torch.cuda.synchronize()). Writes CSV rows
 id,what,min_ms,median_ms,max_ms,gflops,backend to the file given as argv[1]."""
 import statistics
@@ -7,6 +7,9 @@ import sys
 import time
 
 import torch
+import torch.nn.functional as F
+
+from bench_s1_pytorch import B, L, V, Model
 
 WORKLOADS = [
     ("K1", "LSTM inference", "lstm", 512, 512, 16, 25, False),
@@ -42,6 +45,31 @@ def run(cell, inp, hid, batch, steps, train):
     return times
 
 
+def s1():
+    """S1: the model of bench_s1_pytorch.py on the GPU, same step (loss, backward, clip 5, Adam)."""
+    dev = torch.device("cuda")
+    torch.manual_seed(1)
+    model = Model().to(dev)
+    opt = torch.optim.Adam(model.parameters(), lr=1e-3)
+    gen = torch.Generator().manual_seed(3)
+    src = torch.randint(4, V, (B, L), generator=gen).to(dev)
+    tgt = torch.randint(4, V, (B, L), generator=gen).to(dev)
+    tgt_in = torch.cat([torch.ones(B, 1, dtype=torch.long, device=dev), tgt[:, :-1]], dim=1)
+    times = []
+    for it in range(13):
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        logits = model(src, tgt_in)
+        loss = F.cross_entropy(logits.reshape(-1, V), tgt.reshape(-1), reduction="mean")
+        loss.backward()
+        torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
+        opt.step()
+        torch.cuda.synchronize()
+        if it >= 3:
+            times.append((time.perf_counter() - t0) * 1e3)
+    return times
+
+
 def main():
     out = sys.argv[1] if len(sys.argv) > 1 else "torch_bench.csv"
     backend = "torch %s, cuDNN %s, %s" % (
@@ -58,6 +86,14 @@ def main():
                 wid, what, min(ms), med, max(ms), flops / (med * 1e6), backend)
             print(row)
             f.write(row + "\n")
+            f.flush()
+        ms = s1()
+        med = statistics.median(ms)
+        row = '%s,%s,%.3f,%.3f,%.3f,,"%s"' % (
+            "S1", "seq2seq training step (target tok/s: %.0f)" % (B * L * 1000 / med),
+            min(ms), med, max(ms), backend)
+        print(row)
+        f.write(row + "\n")
 
 
 if __name__ == "__main__":

@@ -8,17 +8,24 @@ import dev.rnn4j.nn.RecurrentConfig;
 import dev.rnn4j.nn.RecurrentGradients;
 import dev.rnn4j.nn.RecurrentLayer;
 import dev.rnn4j.nn.RecurrentOutput;
+import dev.rnn4j.seq2seq.AttentionType;
+import dev.rnn4j.seq2seq.Seq2SeqBatch;
+import dev.rnn4j.seq2seq.Seq2SeqConfig;
+import dev.rnn4j.seq2seq.Seq2SeqModel;
 import dev.rnn4j.tensor.Tensor;
+import dev.rnn4j.train.Adam;
+import dev.rnn4j.train.GradientClipping;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Locale;
+import java.util.SplittableRandom;
 
 /**
- * K1–K4 of BENCH_SPEC.md on the CUDA backend (run by scripts/gpu_run.sh on the GPU host; not a
- * test): warm-up 3, then the median of 10 timed iterations, each ending with a synchronisation.
+ * K1–K4 and S1 of BENCH_SPEC.md on the CUDA backend (run by scripts/gpu_run.sh on the GPU host; not
+ * a test): warm-up 3, then the median of 10 timed iterations, each ending with a synchronisation.
  * Writes CSV rows {@code id,what,min_ms,median_ms,max_ms,gflops} to the file given as the argument.
  * The backend is {@code -Drnn4j.backend} (default cuda).
  */
@@ -65,8 +72,76 @@ public final class CudaBench {
                 engine);
         System.out.println(row);
         w.println(row);
+        w.flush();
+      }
+      double[] s = s1(be);
+      Arrays.sort(s);
+      double median = s[s.length / 2];
+      String row =
+          String.format(
+              Locale.ROOT,
+              "S1,seq2seq training step (target tok/s: %.0f),%.3f,%.3f,%.3f,,\"%s\"",
+              S1_BATCH * S1_LEN * 1000 / median,
+              s[0],
+              median,
+              s[s.length - 1],
+              engine);
+      System.out.println(row);
+      w.println(row);
+    }
+  }
+
+  static final int S1_BATCH = 64;
+  static final int S1_LEN = 30;
+
+  /**
+   * S1: one seq2seq training step (forward, backward, clipping at 5, Adam) of the model of
+   * benchmarks' Seq2SeqBench and scripts/bench_s1_pytorch.py; 64 · 30 target tokens per step.
+   */
+  private static double[] s1(Backend be) {
+    int vocab = 8000;
+    Seq2SeqConfig cfg =
+        new Seq2SeqConfig(
+            vocab,
+            vocab,
+            256,
+            CellType.LSTM,
+            512,
+            1,
+            false,
+            512,
+            1,
+            AttentionType.GENERAL,
+            0f,
+            false);
+    SplittableRandom r = new SplittableRandom(3);
+    int[][] src = new int[S1_BATCH][S1_LEN];
+    int[][] tgt = new int[S1_BATCH][S1_LEN - 1];
+    for (int b = 0; b < S1_BATCH; b++) {
+      for (int t = 0; t < S1_LEN; t++) {
+        src[b][t] = 4 + r.nextInt(vocab - 4);
+      }
+      for (int t = 0; t < S1_LEN - 1; t++) {
+        tgt[b][t] = 4 + r.nextInt(vocab - 4);
       }
     }
+    Seq2SeqBatch batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
+    double[] times = new double[10];
+    try (Seq2SeqModel model = new Seq2SeqModel(be, cfg, 1);
+        Adam adam = new Adam(1e-3f)) {
+      for (int it = -3; it < times.length; it++) {
+        long t0 = System.nanoTime();
+        model.zeroGrad();
+        model.trainStep(batch, 0f, 1f / batch.targetTokens());
+        GradientClipping.clipGlobalNorm(model.parameters(), 5.0);
+        adam.step(model.parameters());
+        be.synchronize();
+        if (it >= 0) {
+          times[it] = (System.nanoTime() - t0) / 1e6;
+        }
+      }
+    }
+    return times;
   }
 
   private static double[] run(Backend be, Workload wl) {
