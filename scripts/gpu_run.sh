@@ -3,7 +3,9 @@
 # made bundle/rnn4j-gpu.tar.gz here: unpacks it, runs every test class of dev.rnn4j.backend.cuda on
 # the GPU (each class in its own JVM, in parallel, with CUDA_LAUNCH_BLOCKING=1 so that a failing
 # kernel is named by the launch that failed, and one class's crash or hang cannot hide the others'
-# results), then K1-K4 and S1 on rnn4j's CUDA backend and on PyTorch + cuDNN, one after the other.
+# results), then, one after the other: CudaProfile (host and GPU time per launch, for both ways of
+# passing launch arguments), K1-K4 and S1 on rnn4j's CUDA backend in float32 and with TF32, and
+# the same on PyTorch + cuDNN (strict float32 and TF32).
 #
 # Writes at most 7 files to $OUT (default ./gpu-out; the device tool brings back 8 at most):
 #   summary.txt   per-class test counts, failures with their first lines, both benchmark tables
@@ -11,10 +13,11 @@
 #   env.txt       date, nvidia-smi, the CUDA libraries found, the Java runtime
 #   tests.log     every class's console output, one after the other
 #   reports.tar.gz JUnit XML reports and any JVM crash files (hs_err_*.log)
-#   rnn4j_bench.csv, torch_bench.csv, bench.log
+#   rnn4j_bench.csv, torch_bench.csv (ids K1..S1 float32, K1-tf32..S1-tf32 TF32)
+#   bench.log     the profile and both benchmark programs' output
 # Exit status: 0 when every test class passed.
 # Time limits: CLASS_TIMEOUT per test class (default 150 s; the classes run side by side),
-# BENCH_TIMEOUT for each benchmark program (default 120 s): about 6.5 minutes at most.
+# BENCH_TIMEOUT for each of the five profile and benchmark programs (default 120 s).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -95,16 +98,25 @@ for c in "${CLASSES[@]}"; do
 done > "$OUT/tests.log"
 cat "$WORK/tests-summary.txt"
 
-echo "== benchmarks"
+echo "== profile and benchmarks"
 {
-  timeout -k 5 "$BENCH_TIMEOUT" "$JAVA" "${JOPTS[@]}" -cp "$CP" dev.rnn4j.backend.cuda.CudaBench \
-    "$OUT/rnn4j_bench.csv" 2>&1
-  echo "rnn4j bench: exit $?"
+  for launch in buffer arrays; do
+    timeout -k 5 "$BENCH_TIMEOUT" "$JAVA" "${JOPTS[@]}" -Drnn4j.cuda.launch="$launch" -cp "$CP" \
+      dev.rnn4j.backend.cuda.CudaProfile 2>&1
+    echo "profile ($launch): exit $?"
+  done
+  for tf32 in false true; do
+    timeout -k 5 "$BENCH_TIMEOUT" "$JAVA" "${JOPTS[@]}" -Drnn4j.cuda.tf32="$tf32" -cp "$CP" \
+      dev.rnn4j.backend.cuda.CudaBench "$WORK/rnn4j_bench_$tf32.csv" 2>&1
+    echo "rnn4j bench (tf32=$tf32): exit $?"
+  done
   PYTHONUNBUFFERED=1 timeout -k 5 "$BENCH_TIMEOUT" python3 "$ROOT/scripts/torch_bench.py" \
     "$OUT/torch_bench.csv" 2>&1
   echo "torch bench: exit $?"
 } > "$OUT/bench.log"
-tail -3 "$OUT/bench.log"
+cat "$WORK"/rnn4j_bench_false.csv > "$OUT/rnn4j_bench.csv" 2>/dev/null
+tail -n +2 "$WORK"/rnn4j_bench_true.csv >> "$OUT/rnn4j_bench.csv" 2>/dev/null
+grep -E 'us/call|exit' "$OUT/bench.log"
 
 {
   cat "$WORK/tests-summary.txt"

@@ -1,7 +1,11 @@
 #!/usr/bin/env python3
-"""K1-K4 and S1 of BENCH_SPEC.md on PyTorch + cuDNN, timed like rnn4j's CudaBench (warm-up 3, median of
-10, each iteration ending with torch.cuda.synchronize()). Writes CSV rows
-id,what,min_ms,median_ms,max_ms,gflops,backend to the file given as argv[1]."""
+"""K1-K4 and S1 of BENCH_SPEC.md on PyTorch + cuDNN, timed like rnn4j's CudaBench (warm-up 5, median of
+30, each iteration ending with torch.cuda.synchronize()). Writes CSV rows
+id,what,min_ms,median_ms,max_ms,gflops,backend to the file given as argv[1].
+
+Every workload runs twice: in strict float32 (TF32 off in cuDNN and cuBLAS; ids K1..S1), and
+with TF32 tensor cores (ids K1-tf32..S1-tf32), which is PyTorch's default for cuDNN's RNNs
+(torch.backends.cudnn.allow_tf32 = True) but not for its matrix products."""
 import statistics
 import sys
 import time
@@ -10,6 +14,9 @@ import torch
 import torch.nn.functional as F
 
 from bench_s1_pytorch import B, L, V, Model
+
+WARMUP = 5
+ITERATIONS = 30
 
 WORKLOADS = [
     ("K1", "LSTM inference", "lstm", 512, 512, 16, 25, False),
@@ -30,7 +37,7 @@ def run(cell, inp, hid, batch, steps, train):
     dy = torch.randn(batch, steps, hid, device=dev)
     state = (h0, c0) if cell == "lstm" else h0
     times = []
-    for it in range(13):
+    for it in range(WARMUP + ITERATIONS):
         layer.zero_grad(set_to_none=True)
         t0 = time.perf_counter()
         if train:
@@ -40,7 +47,7 @@ def run(cell, inp, hid, batch, steps, train):
             with torch.no_grad():
                 layer(x, state)
         torch.cuda.synchronize()
-        if it >= 3:
+        if it >= WARMUP:
             times.append((time.perf_counter() - t0) * 1e3)
     return times
 
@@ -56,7 +63,7 @@ def s1():
     tgt = torch.randint(4, V, (B, L), generator=gen).to(dev)
     tgt_in = torch.cat([torch.ones(B, 1, dtype=torch.long, device=dev), tgt[:, :-1]], dim=1)
     times = []
-    for it in range(13):
+    for it in range(WARMUP + ITERATIONS):
         t0 = time.perf_counter()
         opt.zero_grad()
         logits = model(src, tgt_in)
@@ -65,7 +72,7 @@ def s1():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
         torch.cuda.synchronize()
-        if it >= 3:
+        if it >= WARMUP:
             times.append((time.perf_counter() - t0) * 1e3)
     return times
 
@@ -77,23 +84,31 @@ def main():
     print(backend)
     with open(out, "w") as f:
         f.write("id,what,min_ms,median_ms,max_ms,gflops,backend\n")
-        for wid, what, cell, inp, hid, batch, steps, train in WORKLOADS:
-            ms = run(cell, inp, hid, batch, steps, train)
-            gates = 4 if cell == "lstm" else 3
-            flops = 2.0 * steps * batch * (inp + hid) * gates * hid * (3 if train else 1)
-            med = statistics.median(ms)
-            row = '%s,%s,%.3f,%.3f,%.3f,%.1f,"%s"' % (
-                wid, what, min(ms), med, max(ms), flops / (med * 1e6), backend)
-            print(row)
-            f.write(row + "\n")
-            f.flush()
-        ms = s1()
+        for tf32 in (False, True):
+            torch.backends.cudnn.allow_tf32 = tf32
+            torch.backends.cuda.matmul.allow_tf32 = tf32
+            rows(f, backend + (", TF32" if tf32 else ", strict fp32"), "-tf32" if tf32 else "")
+
+
+def rows(f, backend, suffix):
+    """Writes one row per workload, ids ending in suffix."""
+    for wid, what, cell, inp, hid, batch, steps, train in WORKLOADS:
+        ms = run(cell, inp, hid, batch, steps, train)
+        gates = 4 if cell == "lstm" else 3
+        flops = 2.0 * steps * batch * (inp + hid) * gates * hid * (3 if train else 1)
         med = statistics.median(ms)
-        row = '%s,%s,%.3f,%.3f,%.3f,,"%s"' % (
-            "S1", "seq2seq training step (target tok/s: %.0f)" % (B * L * 1000 / med),
-            min(ms), med, max(ms), backend)
+        row = '%s,%s,%.3f,%.3f,%.3f,%.1f,"%s"' % (
+            wid + suffix, what, min(ms), med, max(ms), flops / (med * 1e6), backend)
         print(row)
         f.write(row + "\n")
+        f.flush()
+    ms = s1()
+    med = statistics.median(ms)
+    row = '%s,%s,%.3f,%.3f,%.3f,,"%s"' % (
+        "S1" + suffix, "seq2seq training step (target tok/s: %.0f)" % (B * L * 1000 / med),
+        min(ms), med, max(ms), backend)
+    print(row)
+    f.write(row + "\n")
 
 
 if __name__ == "__main__":

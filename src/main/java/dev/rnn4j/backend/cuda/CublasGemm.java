@@ -4,6 +4,7 @@ import static org.bytedeco.cuda.global.cublas.CUBLAS_DEFAULT_MATH;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_N;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_OP_T;
 import static org.bytedeco.cuda.global.cublas.CUBLAS_STATUS_SUCCESS;
+import static org.bytedeco.cuda.global.cublas.CUBLAS_TF32_TENSOR_OP_MATH;
 import static org.bytedeco.cuda.global.cublas.cublasCreate_v2;
 import static org.bytedeco.cuda.global.cublas.cublasDestroy_v2;
 import static org.bytedeco.cuda.global.cublas.cublasGetStatusString;
@@ -29,10 +30,15 @@ import org.bytedeco.javacpp.Pointer;
  * Xᵀ with the same ld, so row-major C = op(A) op(B) is column-major Cᵀ = op(B)ᵀ op(A)ᵀ: call sgemm
  * with the operands swapped and m, n exchanged; the transpose flags stay with their operands. The
  * device addresses JCuda allocated are wrapped in JavaCPP pointers without copying. FP32 math mode
- * (no TF32), so results match the CPU to float rounding. The handle uses the legacy default stream,
- * the same stream as our kernels.
+ * by default (no TF32), so results match the CPU to float rounding; {@value #TF32_PROPERTY}{@code
+ * =true} lets cuBLAS use TF32 tensor cores (inputs rounded to 10-bit mantissas, as PyTorch's cuDNN
+ * RNNs do by default): faster on large products, no longer within float rounding of the CPU. The
+ * handle uses the legacy default stream, the same stream as our kernels.
  */
 final class CublasGemm implements GemmEngine {
+  /** System property: {@code true} lets cuBLAS use TF32 tensor cores (default false). */
+  static final String TF32_PROPERTY = "rnn4j.cuda.tf32";
+
   private final cublasContext handle;
   private final FloatPointer scalars = new FloatPointer(2); // alpha, beta (host pointer mode)
   private final String version;
@@ -57,11 +63,21 @@ final class CublasGemm implements GemmEngine {
     cublasContext h = new cublasContext();
     check(cublasCreate_v2(h), "cublasCreate_v2");
     try {
-      check(cublasSetMathMode(h, CUBLAS_DEFAULT_MATH), "cublasSetMathMode");
+      boolean tf32 = Boolean.getBoolean(TF32_PROPERTY);
+      check(
+          cublasSetMathMode(h, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
+          "cublasSetMathMode");
       int[] v = new int[1];
       check(cublasGetVersion_v2(h, v), "cublasGetVersion_v2");
       return new CublasGemm(
-          h, "cuBLAS " + v[0] / 10000 + "." + v[0] / 100 % 100 + "." + v[0] % 100);
+          h,
+          "cuBLAS "
+              + v[0] / 10000
+              + "."
+              + v[0] / 100 % 100
+              + "."
+              + v[0] % 100
+              + (tf32 ? " (TF32 tensor cores)" : ""));
     } catch (RuntimeException e) {
       cublasDestroy_v2(h);
       throw e;

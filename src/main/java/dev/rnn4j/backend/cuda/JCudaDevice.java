@@ -20,7 +20,10 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 
 import dev.rnn4j.backend.BackendUnavailableException;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -370,19 +373,64 @@ final class JCudaDevice implements Device {
     return f;
   }
 
+  /**
+   * Per-thread launch parameters: one direct buffer of 8-byte slots and, for each argument count, a
+   * ready array of JCuda pointers into it, so a launch writes its values into native memory and
+   * allocates nothing (JCuda reads a direct buffer's address; Java arrays it must pin or copy).
+   */
+  private static final class ArgSlots {
+    static final int MAX = 32;
+    final ByteBuffer values = ByteBuffer.allocateDirect(8 * MAX).order(ByteOrder.nativeOrder());
+    final Pointer[] params = new Pointer[MAX + 1];
+
+    ArgSlots() {
+      Pointer base = Pointer.to(values);
+      Pointer[] slots = new Pointer[MAX];
+      for (int i = 0; i < MAX; i++) {
+        slots[i] = base.withByteOffset(8L * i);
+      }
+      for (int n = 0; n <= MAX; n++) {
+        params[n] = Pointer.to(Arrays.copyOf(slots, n));
+      }
+    }
+  }
+
+  /** System property: {@code arrays} passes launch arguments as Java arrays (the old way). */
+  static final String LAUNCH_PROPERTY = "rnn4j.cuda.launch";
+
+  private final boolean arrayArgs = "arrays".equals(System.getProperty(LAUNCH_PROPERTY));
+  private final ThreadLocal<ArgSlots> argSlots = ThreadLocal.withInitial(ArgSlots::new);
+
+  private Pointer params(KernelArgs args) {
+    int n = args.size();
+    if (arrayArgs || n > ArgSlots.MAX) {
+      Pointer[] params = new Pointer[n];
+      for (int i = 0; i < n; i++) {
+        long v = args.value(i);
+        params[i] =
+            switch (args.kind(i)) {
+              case 'p', 'l' -> Pointer.to(new long[] {v});
+              default -> Pointer.to(new int[] {(int) v}); // 'i', and 'f' as its raw bits
+            };
+      }
+      return Pointer.to(params);
+    }
+    ArgSlots slots = argSlots.get();
+    for (int i = 0; i < n; i++) {
+      long v = args.value(i);
+      switch (args.kind(i)) {
+        case 'p', 'l' -> slots.values.putLong(8 * i, v);
+        default -> slots.values.putInt(8 * i, (int) v); // 'i', and 'f' as its raw bits
+      }
+    }
+    return slots.params[n];
+  }
+
   @Override
   public void launch(LaunchConfig c, KernelArgs args) {
     args.check(c);
     bindThread();
-    Pointer[] params = new Pointer[args.size()];
-    for (int i = 0; i < params.length; i++) {
-      long v = args.value(i);
-      params[i] =
-          switch (args.kind(i)) {
-            case 'p', 'l' -> Pointer.to(new long[] {v});
-            default -> Pointer.to(new int[] {(int) v}); // 'i', and 'f' as its raw bits
-          };
-    }
+    Pointer params = params(args);
     int rc =
         cuLaunchKernel(
             function(c.kernel()),
@@ -394,7 +442,7 @@ final class JCudaDevice implements Device {
             c.blockZ(),
             c.sharedBytes(),
             null,
-            Pointer.to(params),
+            params,
             null);
     lastLaunch.set(c);
     if (rc != CUresult.CUDA_SUCCESS) {

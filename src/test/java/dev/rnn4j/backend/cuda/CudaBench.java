@@ -25,7 +25,7 @@ import java.util.SplittableRandom;
 
 /**
  * K1–K4 and S1 of BENCH_SPEC.md on the CUDA backend (run by scripts/gpu_run.sh on the GPU host; not
- * a test): warm-up 3, then the median of 10 timed iterations, each ending with a synchronisation.
+ * a test): warm-up 5, then the median of 30 timed iterations, each ending with a synchronisation.
  * Writes CSV rows {@code id,what,min_ms,median_ms,max_ms,gflops} to the file given as the argument.
  * The backend is {@code -Drnn4j.backend} (default cuda).
  */
@@ -54,6 +54,8 @@ public final class CudaBench {
           be instanceof CudaBackend c ? c.device() + ", " + c.gemmImplementation() : be.toString();
       System.out.println("rnn4j " + be.name() + " on " + engine);
       w.println("id,what,min_ms,median_ms,max_ms,gflops,backend");
+      // Rows of a TF32 run get ids like K1-tf32, to pair with torch_bench.py's TF32 rows.
+      String suffix = Boolean.getBoolean(CublasGemm.TF32_PROPERTY) ? "-tf32" : "";
       for (Workload wl : ws) {
         double[] ms = run(be, wl);
         double[] s = ms.clone();
@@ -63,7 +65,7 @@ public final class CudaBench {
             String.format(
                 Locale.ROOT,
                 "%s,%s,%.3f,%.3f,%.3f,%.1f,\"%s\"",
-                wl.id(),
+                wl.id() + suffix,
                 wl.what(),
                 s[0],
                 median,
@@ -80,7 +82,8 @@ public final class CudaBench {
       String row =
           String.format(
               Locale.ROOT,
-              "S1,seq2seq training step (target tok/s: %.0f),%.3f,%.3f,%.3f,,\"%s\"",
+              "S1%s,seq2seq training step (target tok/s: %.0f),%.3f,%.3f,%.3f,,\"%s\"",
+              suffix,
               S1_BATCH * S1_LEN * 1000 / median,
               s[0],
               median,
@@ -126,10 +129,10 @@ public final class CudaBench {
       }
     }
     Seq2SeqBatch batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
-    double[] times = new double[10];
+    double[] times = new double[30];
     try (Seq2SeqModel model = new Seq2SeqModel(be, cfg, 1);
         Adam adam = new Adam(1e-3f)) {
-      for (int it = -3; it < times.length; it++) {
+      for (int it = -5; it < times.length; it++) {
         long t0 = System.nanoTime();
         model.zeroGrad();
         model.trainStep(batch, 0f, 1f / batch.targetTokens());
@@ -147,7 +150,7 @@ public final class CudaBench {
   private static double[] run(Backend be, Workload wl) {
     RecurrentConfig cfg = RecurrentConfig.of(wl.cell(), wl.in(), wl.hid());
     boolean lstm = wl.cell().hasCellState();
-    double[] times = new double[10];
+    double[] times = new double[30];
     try (RecurrentLayer layer = new RecurrentLayer(be, cfg, 1);
         Tensor x =
             be.upload(
@@ -165,7 +168,7 @@ public final class CudaBench {
                 wl.batch(),
                 wl.steps(),
                 wl.hid())) {
-      for (int it = -3; it < times.length; it++) {
+      for (int it = -5; it < times.length; it++) {
         long t0 = System.nanoTime();
         if (wl.train()) {
           RecurrentOutput o = layer.forward(x, null, h0, lstm ? c0 : null, true);

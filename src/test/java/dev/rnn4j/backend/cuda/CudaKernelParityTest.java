@@ -298,7 +298,11 @@ class CudaKernelParityTest {
     }
     same("axpby/mul/scale/tanh chain x", x, 1e-6, 1e-5);
     same("... y", y, 1e-6, 1e-5);
-    same("... z", z, 1e-6, 1e-5);
+    // z = x·(1 − y²) with y = tanh(..) near ±1 and |x| up to ~10: the two backends' tanh differ by
+    // an ulp or two (~1e-7 near 1; the CPU's is a rational approximation), which 1 − y² turns
+    // into an absolute error of 2|y|·1e-7 and x scales by up to 10, so ~2e-6 (5.1e-6 seen on an
+    // H200). A wrong formula is off by O(0.1).
+    same("... z", z, 2e-5, 1e-5);
   }
 
   @Test
@@ -436,7 +440,9 @@ class CudaKernelParityTest {
       }
     }
     same("adam w", w, 1e-7, 1e-6);
-    same("adam m", m, 1e-8, 1e-6);
+    // m = β1·m + (1 − β1)·g sums terms of size ~0.1 (ulp 7.5e-9) into values as small as 1e-3,
+    // with or without a fused multiply-add: 2 roundings per step of those terms, 3 steps.
+    same("adam m", m, 5e-8, 1e-6);
     same("adam v", v, 1e-10, 1e-6);
     same("sgd w", w2, 1e-7, 1e-6);
     same("sgd momentum buffer", buf, 1e-7, 1e-6);
