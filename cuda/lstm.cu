@@ -79,3 +79,91 @@ RNN4J_EXPORT void lstm_cell_backward_f32(const float* __restrict__ gates, int gL
     dc[k] = dct * f;
   }
 }
+
+// Fused LSTM step for small batches: the recurrent product and the cell in one launch,
+//   gates += hPrev · Wt, then exactly lstm_cell_forward_f32 (same formulas, padding rules, outputs).
+// Reference: Backend.lstmStepForward's default (gemm, then lstmCellForward).
+//   hPrev (B, H) ld hpLd; Wt = W_hh^T (H, 4H) contiguous (ld 4H); gates, bias, cPrev, c, h as above.
+// Launch: grid ceil(H / 8) blocks; block 8 * B * S threads (<= 1024); dynamic shared memory
+//   4 * (roundup4(B * 33) + 32 * 32 + S * B * 32) bytes. Block x owns hidden units j0 = 8x .. 8x+7 (all four
+//   gates) for every row b; thread (jj, b, s) sums the k of each 32-wide tile with k % S == s, and
+//   thread s = 0 adds the S partial sums in order s = 0, 1, .. (deterministic) and applies the cell.
+#define STEP_JB 8
+#define STEP_KT 32
+RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const float* __restrict__ wt,
+                                        float* gates, int gLd, const float* __restrict__ bias,
+                                        const float* cPrev, int cpLd, float* c, int cLd, float* h,
+                                        int hLd, const int* __restrict__ lengths, int t, int B,
+                                        int H, int S) {
+  extern __shared__ float smem[];
+  float* hs = smem;                               // [B][KT + 1]
+  float4* ws = (float4*)(smem + ((B * (STEP_KT + 1) + 3) & ~3));  // [KT][JB] of (i, f, g, o)
+  float4* part = ws + STEP_KT * STEP_JB;          // [S][B][JB]
+  const int tid = threadIdx.x;
+  const int jj = tid % STEP_JB;
+  const int b = (tid / STEP_JB) % B;
+  const int s = tid / (STEP_JB * B);
+  const int j0 = blockIdx.x * STEP_JB;
+  const int g4 = 4 * H;
+  float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
+  for (int k0 = 0; k0 < H; k0 += STEP_KT) {
+    for (int idx = tid; idx < B * STEP_KT; idx += blockDim.x) {
+      const int bb = idx / STEP_KT;
+      const int kk = idx - bb * STEP_KT;
+      hs[bb * (STEP_KT + 1) + kk] = k0 + kk < H ? hPrev[(long long)bb * hpLd + k0 + kk] : 0.f;
+    }
+    for (int idx = tid; idx < STEP_KT * 4 * STEP_JB; idx += blockDim.x) {
+      const int kk = idx / (4 * STEP_JB);
+      const int rem = idx - kk * 4 * STEP_JB;
+      const int g = rem / STEP_JB;
+      const int u = rem - g * STEP_JB;
+      const float v = (k0 + kk < H && j0 + u < H) ? wt[(long long)(k0 + kk) * g4 + g * H + j0 + u]
+                                                  : 0.f;
+      ((float*)&ws[kk * STEP_JB + u])[g] = v;
+    }
+    __syncthreads();
+    for (int kk = s; kk < STEP_KT; kk += S) {
+      const float hv = hs[b * (STEP_KT + 1) + kk];
+      const float4 w = ws[kk * STEP_JB + jj];
+      acc.x = fmaf(hv, w.x, acc.x);
+      acc.y = fmaf(hv, w.y, acc.y);
+      acc.z = fmaf(hv, w.z, acc.z);
+      acc.w = fmaf(hv, w.w, acc.w);
+    }
+    __syncthreads();
+  }
+  part[(s * B + b) * STEP_JB + jj] = acc;
+  __syncthreads();
+  const int j = j0 + jj;
+  if (s != 0 || j >= H) return;
+  float4 sum = part[b * STEP_JB + jj];
+  for (int q = 1; q < S; q++) {
+    const float4 p = part[(q * B + b) * STEP_JB + jj];
+    sum.x += p.x;
+    sum.y += p.y;
+    sum.z += p.z;
+    sum.w += p.w;
+  }
+  float* g = gates + (long long)b * gLd;
+  const float cp = cPrev[(long long)b * cpLd + j];
+  if (!rnn4j_valid(lengths, b, t)) {
+    c[(long long)b * cLd + j] = cp;
+    h[(long long)b * hLd + j] = 0.0f;
+    g[j] = 0.0f;
+    g[H + j] = 0.0f;
+    g[2 * H + j] = 0.0f;
+    g[3 * H + j] = 0.0f;
+    return;
+  }
+  const float i = rnn4j_sigmoid((sum.x + g[j]) + bias[j]);
+  const float f = rnn4j_sigmoid((sum.y + g[H + j]) + bias[H + j]);
+  const float gg = tanhf((sum.z + g[2 * H + j]) + bias[2 * H + j]);
+  const float o = rnn4j_sigmoid((sum.w + g[3 * H + j]) + bias[3 * H + j]);
+  const float cc = f * cp + i * gg;
+  c[(long long)b * cLd + j] = cc;
+  h[(long long)b * hLd + j] = o * tanhf(cc);
+  g[j] = i;
+  g[H + j] = f;
+  g[2 * H + j] = gg;
+  g[3 * H + j] = o;
+}

@@ -100,10 +100,11 @@ cat "$WORK/tests-summary.txt"
 
 echo "== profile and benchmarks"
 {
-  for launch in buffer arrays; do
-    timeout -k 5 "$BENCH_TIMEOUT" "$JAVA" "${JOPTS[@]}" -Drnn4j.cuda.launch="$launch" -cp "$CP" \
+  for opts in "-Drnn4j.cuda.launch=buffer" "-Drnn4j.cuda.launch=arrays" \
+    "-Drnn4j.cuda.fusedStepMaxBatch=0" "-Drnn4j.cuda.fusedStepMaxBatch=64"; do
+    timeout -k 5 "$BENCH_TIMEOUT" "$JAVA" "${JOPTS[@]}" $opts -cp "$CP" \
       dev.rnn4j.backend.cuda.CudaProfile 2>&1
-    echo "profile ($launch): exit $?"
+    echo "profile ($opts): exit $?"
   done
   for tf32 in false true; do
     timeout -k 5 "$BENCH_TIMEOUT" "$JAVA" "${JOPTS[@]}" -Drnn4j.cuda.tf32="$tf32" -cp "$CP" \

@@ -176,6 +176,26 @@ public interface Backend extends AutoCloseable {
   void lstmCellForward(Mat gates, Tensor biasHh, Mat cPrev, Mat c, Mat h, Tensor lengths, int t);
 
   /**
+   * One LSTM step with its recurrent product: {@code gates += hPrev · op(W_hh)} (hPrev (B, H), w
+   * prepared by {@link #prepare} with op(W_hh) of shape (H, 4H)), then {@link #lstmCellForward}.
+   * The default does exactly that; a backend may fuse the two (the CUDA backend does for small
+   * batches, where one launch instead of two halves the per-step cost).
+   */
+  default void lstmStepForward(
+      Mat hPrev,
+      GemmOperand w,
+      Mat gates,
+      Tensor biasHh,
+      Mat cPrev,
+      Mat c,
+      Mat h,
+      Tensor lengths,
+      int t) {
+    gemm(hPrev, false, w, gates, 1f, 1f);
+    lstmCellForward(gates, biasHh, cPrev, c, h, lengths, t);
+  }
+
+  /**
    * Backward of {@link #lstmCellForward}. In: activated gates, c, cPrev, dh (total gradient of
    * h_t), dc (gradient of c_t, (B, H) contiguous). Out: dGates (B, 4H) = gradient of the
    * pre-activations, and dc overwritten with the gradient of cPrev. Padding rows: dGates = 0, dc

@@ -182,10 +182,10 @@ final class RecurrentDirection {
                 : new Tensor[] {tmp.add(be.zeros(batch, hidden)), tmp.add(be.zeros(batch, hidden))};
         Mat cPrev = Mat.of(c0t);
         for (int t = 0; t < steps; t++) {
-          Mat gates = Mat.step(proj, t);
-          be.gemm(t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1), false, w, gates, 1f, 1f);
+          Mat hPrev = t == 0 ? Mat.of(h0t) : Mat.step(y, t - 1);
           Mat c = training ? Mat.step(cells, t) : Mat.of(pingPong[t & 1]);
-          be.lstmCellForward(gates, bHh.value(), cPrev, c, Mat.step(y, t), lengths, t);
+          be.lstmStepForward(
+              hPrev, w, Mat.step(proj, t), bHh.value(), cPrev, c, Mat.step(y, t), lengths, t);
           cPrev = c;
         }
         if (cN != null) {

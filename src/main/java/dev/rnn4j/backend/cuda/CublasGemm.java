@@ -41,6 +41,12 @@ final class CublasGemm implements GemmEngine {
 
   private final cublasContext handle;
   private final FloatPointer scalars = new FloatPointer(2); // alpha, beta (host pointer mode)
+  private final FloatPointer alphaP = scalars.getPointer(0);
+  private final FloatPointer betaP = scalars.getPointer(1);
+  // Views of the operands, re-aimed at each call (calls are synchronized) instead of new objects.
+  private final DeviceFloats pa = new DeviceFloats();
+  private final DeviceFloats pb = new DeviceFloats();
+  private final DeviceFloats pc = new DeviceFloats();
   private final String version;
 
   private CublasGemm(cublasContext handle, String version) {
@@ -94,9 +100,13 @@ final class CublasGemm implements GemmEngine {
 
   /** A JavaCPP view of a device address (no memory of its own, never freed). */
   private static final class DeviceFloats extends FloatPointer {
-    DeviceFloats(long address) {
+    DeviceFloats() {
       super((Pointer) null);
+    }
+
+    DeviceFloats at(long address) {
       this.address = address;
+      return this;
     }
   }
 
@@ -120,13 +130,11 @@ final class CublasGemm implements GemmEngine {
       long strideC,
       int count) {
     scalars.put(0, alpha).put(1, beta);
-    FloatPointer pa = new DeviceFloats(a);
-    FloatPointer pb = new DeviceFloats(b);
-    FloatPointer pc = new DeviceFloats(c);
+    pa.at(a);
+    pb.at(b);
+    pc.at(c);
     int opA = ta ? CUBLAS_OP_T : CUBLAS_OP_N;
     int opB = tb ? CUBLAS_OP_T : CUBLAS_OP_N;
-    FloatPointer alphaP = scalars.getPointer(0);
-    FloatPointer betaP = scalars.getPointer(1);
     int status =
         count == 1
             ? cublasSgemm_v2(handle, opB, opA, n, m, k, alphaP, pb, ldb, pa, lda, betaP, pc, ldc)

@@ -3,6 +3,7 @@ package dev.rnn4j.backend.cuda;
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.BackendUnavailableException;
+import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.backend.GemmShape;
 import dev.rnn4j.tensor.DType;
 import dev.rnn4j.tensor.Mat;
@@ -454,6 +455,25 @@ public final class CudaBackend implements Backend {
   public void lstmCellForward(
       Mat gates, Tensor biasHh, Mat cPrev, Mat c, Mat h, Tensor lengths, int t) {
     cells.lstmForward(gates, biasHh, cPrev, c, h, lengths, t);
+  }
+
+  @Override
+  public void lstmStepForward(
+      Mat hPrev,
+      GemmOperand w,
+      Mat gates,
+      Tensor biasHh,
+      Mat cPrev,
+      Mat c,
+      Mat h,
+      Tensor lengths,
+      int t) {
+    if (CudaCells.fusesStep(hPrev, w)) {
+      cells.lstmStep(hPrev, w.mat(), gates, biasHh, cPrev, c, h, lengths, t);
+    } else {
+      gemm(hPrev, false, w, gates, 1f, 1f);
+      lstmCellForward(gates, biasHh, cPrev, c, h, lengths, t);
+    }
   }
 
   @Override

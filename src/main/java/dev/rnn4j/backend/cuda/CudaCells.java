@@ -1,6 +1,7 @@
 package dev.rnn4j.backend.cuda;
 
 import dev.rnn4j.backend.Activation;
+import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Tensor;
 
@@ -103,6 +104,83 @@ final class CudaCells {
             .i(t)
             .i(rows)
             .i(hid));
+  }
+
+  /**
+   * System property: the largest batch whose LSTM steps run fused (default 32, at most 64; 0 turns
+   * the fused step off). Larger batches run cuBLAS, then the cell kernel.
+   */
+  static final String FUSED_STEP_PROPERTY = "rnn4j.cuda.fusedStepMaxBatch";
+
+  /** Batches up to this size run {@link #lstmStep} fused; larger ones GEMM, then cell. */
+  static final int FUSED_STEP_MAX_BATCH =
+      Math.max(0, Math.min(64, Integer.getInteger(FUSED_STEP_PROPERTY, 32)));
+
+  /**
+   * Whether {@link #lstmStep} takes this step: a batch of at most {@link #FUSED_STEP_MAX_BATCH}
+   * rows and W_hh given as a plain contiguous (H, 4H) matrix (the transposed copy {@code
+   * RecurrentDirection} makes for several steps), not a backend-prepared or transposed operand.
+   */
+  static boolean fusesStep(Mat hPrev, GemmOperand w) {
+    Mat wt = w.mat();
+    int hid = hPrev.cols();
+    return hPrev.rows() <= FUSED_STEP_MAX_BATCH
+        && hPrev.rows() >= 1
+        && !w.transposed()
+        && w.prepared() == null
+        && wt.rows() == hid
+        && wt.cols() == 4 * hid
+        && wt.ld() == 4 * hid;
+  }
+
+  /**
+   * One LSTM step in one launch ({@code lstm_step_forward_f32}): gates += hPrev · wt, then the cell
+   * of {@link #lstmForward}. hPrev (B, H), wt = W_hh^T (H, 4H) contiguous; B from 1 to 64 (callers
+   * use {@link #fusesStep}). Block: 8 hidden units × B rows × S k-slices, about 512 threads.
+   */
+  void lstmStep(
+      Mat hPrev, Mat wt, Mat gates, Tensor biasHh, Mat cPrev, Mat c, Mat h, Tensor lengths, int t) {
+    String op = "lstmStepForward";
+    int rows = gates.rows();
+    int hid = gates.cols() / 4;
+    Views.shape(op, hPrev, rows, hid, "hPrev");
+    Views.shape(op, wt, hid, 4 * hid, "W_hh^T");
+    Views.shape(op, gates, rows, 4 * hid, "gates");
+    Views.shape(op, cPrev, rows, hid, "cPrev");
+    Views.shape(op, c, rows, hid, "c");
+    Views.shape(op, h, rows, hid, "h");
+    checkBias(op, biasHh, 4 * hid);
+    if (rows < 1 || rows > 64 || wt.ld() != 4 * hid) {
+      throw new IllegalArgumentException(
+          op
+              + ": needs 1 to 64 rows and a contiguous W_hh^T, got "
+              + rows
+              + " rows, ld "
+              + wt.ld());
+    }
+    int slices = Math.max(1, Math.min(32, 512 / (8 * rows)));
+    int shared = 4 * (((rows * 33 + 3) & ~3) + 32 * 32 + slices * rows * 32);
+    device.launch(
+        new LaunchConfig(
+            Kernel.LSTM_STEP_FORWARD, (hid + 7) / 8, 1, 1, 8 * rows * slices, 1, 1, shared),
+        new KernelArgs()
+            .ptr(Views.of(op, hPrev))
+            .i(hPrev.ld())
+            .ptr(Views.of(op, wt))
+            .ptr(Views.of(op, gates))
+            .i(gates.ld())
+            .ptr(Views.floats(op, biasHh))
+            .ptr(Views.of(op, cPrev))
+            .i(cPrev.ld())
+            .ptr(Views.of(op, c))
+            .i(c.ld())
+            .ptr(Views.of(op, h))
+            .i(h.ld())
+            .ptr(Views.lengths(op, lengths, rows))
+            .i(t)
+            .i(rows)
+            .i(hid)
+            .i(slices));
   }
 
   void lstmBackward(

@@ -23,7 +23,6 @@ import dev.rnn4j.backend.BackendUnavailableException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
-import java.util.Arrays;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
@@ -35,6 +34,8 @@ import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
+import org.bytedeco.javacpp.BytePointer;
+import org.bytedeco.javacpp.LongPointer;
 
 /**
  * One CUDA device through JCuda's driver API, shared by every {@link CudaBackend} of the process:
@@ -374,24 +375,26 @@ final class JCudaDevice implements Device {
   }
 
   /**
-   * Per-thread launch parameters: one direct buffer of 8-byte slots and, for each argument count, a
-   * ready array of JCuda pointers into it, so a launch writes its values into native memory and
-   * allocates nothing (JCuda reads a direct buffer's address; Java arrays it must pin or copy).
+   * Per-thread launch parameters in native memory (allocated through JavaCPP, which the library
+   * already depends on): MAX 8-byte value slots and the array of their addresses that {@code
+   * cuLaunchKernel} takes as {@code void** kernelParams}. A launch writes its values into the slots
+   * and hands JCuda one direct buffer (the address array), which JCuda passes on as it is: no Java
+   * arrays to pin or copy and no per-argument pointer objects to convert, which cost 14.5 µs per
+   * launch where this costs 6.9 µs (H200, CudaProfile).
    */
   private static final class ArgSlots {
     static final int MAX = 32;
-    final ByteBuffer values = ByteBuffer.allocateDirect(8 * MAX).order(ByteOrder.nativeOrder());
-    final Pointer[] params = new Pointer[MAX + 1];
+    private final BytePointer valueMemory = new BytePointer(8L * MAX);
+    private final LongPointer addressMemory = new LongPointer(MAX);
+    final ByteBuffer values;
+    final Pointer params;
 
     ArgSlots() {
-      Pointer base = Pointer.to(values);
-      Pointer[] slots = new Pointer[MAX];
       for (int i = 0; i < MAX; i++) {
-        slots[i] = base.withByteOffset(8L * i);
+        addressMemory.put(i, valueMemory.address() + 8L * i);
       }
-      for (int n = 0; n <= MAX; n++) {
-        params[n] = Pointer.to(Arrays.copyOf(slots, n));
-      }
+      values = valueMemory.asByteBuffer().order(ByteOrder.nativeOrder());
+      params = Pointer.to(addressMemory.asByteBuffer());
     }
   }
 
@@ -423,7 +426,7 @@ final class JCudaDevice implements Device {
         default -> slots.values.putInt(8 * i, (int) v); // 'i', and 'f' as its raw bits
       }
     }
-    return slots.params[n];
+    return slots.params;
   }
 
   @Override

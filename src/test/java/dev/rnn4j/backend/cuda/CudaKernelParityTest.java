@@ -10,6 +10,7 @@ import dev.rnn4j.Rand;
 import dev.rnn4j.TestBackends;
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -124,6 +125,47 @@ class CudaKernelParityTest {
     same("lstm h", h, ATOL, RTOL);
     same("lstm dGates", dGates, ATOL, RTOL);
     same("lstm dc (-> dc_prev)", dc, ATOL, RTOL);
+  }
+
+  /**
+   * The fused step (recurrent product and cell in one kernel, batches up to 32) against the CPU's
+   * GEMM-then-cell, on strided step views with padding rows; B = 33 checks the unfused path of the
+   * CUDA backend. Tolerance 2e-5 + 2e-4·|ref|: the product sums H terms in a different order than
+   * oneDNN (the layer parity test's forward tolerance).
+   */
+  @ParameterizedTest(name = "B={0} H={1}")
+  @CsvSource({"1, 1", "5, 37", "16, 512", "32, 100", "7, 1031", "33, 64"})
+  void lstmStepForwardFusesTheProductAndTheCell(int b, int hid) {
+    int steps = 3;
+    int t = 2;
+    int[] lengths = new int[b];
+    for (int r = 0; r < b; r++) {
+      lengths[r] = 1 + r % 3; // rows with length 1 or 2 are padding at t = 2
+    }
+    Tensor[] lens = bothInts(lengths, b);
+    Tensor[] y = rand(21, 1f, b, steps, hid);
+    Tensor[] wt = rand(22, 0.2f, hid, 4 * hid);
+    Tensor[] gates = rand(23, 1f, b, steps, 4 * hid);
+    Tensor[] bias = rand(24, 0.5f, 4 * hid);
+    Tensor[] cells = rand(25, 1f, b, steps, hid);
+    for (int i = 0; i < 2; i++) {
+      Backend be = i == 0 ? cpu : gpu;
+      try (GemmOperand w = new GemmOperand(Mat.of(wt[i]), false, null)) {
+        be.lstmStepForward(
+            Mat.step(y[i], t - 1),
+            w,
+            Mat.step(gates[i], t),
+            bias[i],
+            Mat.step(cells[i], t - 1),
+            Mat.step(cells[i], t),
+            Mat.step(y[i], t),
+            lens[i],
+            t);
+      }
+    }
+    same("step gates (activated)", gates, 2e-5, 2e-4);
+    same("step c", cells, 2e-5, 2e-4);
+    same("step h", y, 2e-5, 2e-4);
   }
 
   @ParameterizedTest(name = "H={0}")

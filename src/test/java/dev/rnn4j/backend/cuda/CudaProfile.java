@@ -1,6 +1,7 @@
 package dev.rnn4j.backend.cuda;
 
 import dev.rnn4j.Rand;
+import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.nn.CellType;
 import dev.rnn4j.nn.RecurrentConfig;
 import dev.rnn4j.nn.RecurrentGradients;
@@ -87,6 +88,25 @@ public final class CudaProfile {
           2000,
           () -> be.gemm(Mat.of(h), false, Mat.of(w), false, Mat.of(gates), 1f, 0f),
           be);
+      if (batch <= CudaCells.FUSED_STEP_MAX_BATCH) {
+        try (GemmOperand op = new GemmOperand(Mat.of(w), false, null)) {
+          row(
+              id + " fused step (GEMM + cell) B=" + batch + " H=" + hid,
+              2000,
+              () ->
+                  be.lstmStepForward(
+                      Mat.of(h),
+                      op,
+                      Mat.of(gates),
+                      bias,
+                      Mat.of(c0),
+                      Mat.of(c1),
+                      Mat.of(h1),
+                      null,
+                      0),
+              be);
+        }
+      }
       row(
           id + " step LSTM cell B=" + batch + " H=" + hid,
           2000,
@@ -104,11 +124,14 @@ public final class CudaProfile {
               + ", "
               + be.gemmImplementation()
               + ", launch arguments: "
-              + System.getProperty(JCudaDevice.LAUNCH_PROPERTY, "buffer"));
+              + System.getProperty(JCudaDevice.LAUNCH_PROPERTY, "buffer")
+              + ", fused LSTM steps up to batch "
+              + CudaCells.FUSED_STEP_MAX_BATCH);
       try (Tensor t = be.zeros(1)) {
         row("empty launch (fill of 1 float)", 20000, () -> be.fill(Mat.of(t), 1f), be);
       }
       step(be, "K1/K2", 16, 512);
+      step(be, "K3 size", 32, 512);
       step(be, "K4", 64, 1024);
       layer(be, "K1", 512, 512, 16, 25, false);
       layer(be, "K2", 512, 512, 16, 25, true);

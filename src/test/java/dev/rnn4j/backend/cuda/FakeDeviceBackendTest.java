@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.Rand;
 import dev.rnn4j.backend.Activation;
+import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.nn.CellType;
 import dev.rnn4j.nn.RecurrentConfig;
 import dev.rnn4j.nn.RecurrentGradients;
@@ -105,6 +106,37 @@ class FakeDeviceBackendTest {
       }
       be.lstmCellForward(
           Mat.step(gates, 1), bias4, Mat.of(state), Mat.step(seqH, 1), Mat.step(y, 1), lens, 1);
+      try (Tensor wt = be.zeros(h, 4 * h);
+          GemmOperand w = new GemmOperand(Mat.of(wt), false, null)) {
+        be.lstmStepForward(
+            Mat.step(y, 0),
+            w,
+            Mat.step(gates, 1),
+            bias4,
+            Mat.of(state),
+            Mat.step(seqH, 1),
+            Mat.step(y, 1),
+            lens,
+            1);
+        // The largest batch the fused step may be given (64, with -Drnn4j.cuda.fusedStepMaxBatch):
+        // its launch must stay within a block and 48 KiB of shared memory.
+        int big = 64;
+        try (Tensor hb = be.zeros(big, h);
+            Tensor gb = be.zeros(big, 4 * h);
+            Tensor cb = be.zeros(big, h)) {
+          new CudaCells(dev, 1024)
+              .lstmStep(
+                  Mat.of(hb),
+                  Mat.of(wt),
+                  Mat.of(gb),
+                  bias4,
+                  Mat.of(cb),
+                  Mat.of(cb),
+                  Mat.of(hb),
+                  null,
+                  0);
+        }
+      }
       be.lstmCellBackward(
           Mat.step(gates, 1),
           Mat.step(seqH, 1),
