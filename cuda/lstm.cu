@@ -84,21 +84,22 @@ RNN4J_EXPORT void lstm_cell_backward_f32(const float* __restrict__ gates, int gL
 //   gates += hPrev · Wt, then exactly lstm_cell_forward_f32 (same formulas, padding rules, outputs).
 // Reference: Backend.lstmStepForward's default (gemm, then lstmCellForward).
 //   hPrev (B, H) ld hpLd; Wt = W_hh^T (H, 4H) contiguous (ld 4H); gates, bias, cPrev, c, h as above.
-// Launch: grid ceil(H / 8) blocks; block 8 * B * S threads (<= 1024); dynamic shared memory
-//   4 * (roundup4(B * 33) + 32 * 32 + S * B * 32) bytes. Block x owns hidden units j0 = 8x .. 8x+7 (all four
-//   gates) for every row b; thread (jj, b, s) sums the k of each 32-wide tile with k % S == s, and
-//   thread s = 0 adds the S partial sums in order s = 0, 1, .. (deterministic) and applies the cell.
+// Launch: grid ceil(H / 8) blocks; block 8 * B * S threads (<= 1024); KT a multiple of 32 (the k
+//   tile: all of H where shared memory allows, so that every load of a step is in flight at once);
+//   dynamic shared memory 4 * (roundup4(B * (KT + 1)) + 32 * KT + 32 * S * B) bytes.
+//   Block x owns hidden units j0 = 8x .. 8x+7 (all four gates) for every row b; thread (jj, b, s)
+//   sums the k of each tile with k % S == s, and thread s = 0 adds the S partial sums in the order
+//   s = 0, 1, .. (deterministic) and applies the cell.
 #define STEP_JB 8
-#define STEP_KT 32
 RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const float* __restrict__ wt,
                                         float* gates, int gLd, const float* __restrict__ bias,
                                         const float* cPrev, int cpLd, float* c, int cLd, float* h,
                                         int hLd, const int* __restrict__ lengths, int t, int B,
-                                        int H, int S) {
+                                        int H, int S, int KT) {
   extern __shared__ float smem[];
-  float* hs = smem;                               // [B][KT + 1]
-  float4* ws = (float4*)(smem + ((B * (STEP_KT + 1) + 3) & ~3));  // [KT][JB] of (i, f, g, o)
-  float4* part = ws + STEP_KT * STEP_JB;          // [S][B][JB]
+  float* hs = smem;                                                // [B][KT + 1]
+  float4* ws = (float4*)(smem + ((B * (KT + 1) + 3) & ~3));        // [KT][JB] of (i, f, g, o)
+  float4* part = ws + KT * STEP_JB;                                // [S][B][JB]
   const int tid = threadIdx.x;
   const int jj = tid % STEP_JB;
   const int b = (tid / STEP_JB) % B;
@@ -106,24 +107,25 @@ RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const floa
   const int j0 = blockIdx.x * STEP_JB;
   const int g4 = 4 * H;
   float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
-  for (int k0 = 0; k0 < H; k0 += STEP_KT) {
-    for (int idx = tid; idx < B * STEP_KT; idx += blockDim.x) {
-      const int bb = idx / STEP_KT;
-      const int kk = idx - bb * STEP_KT;
-      hs[bb * (STEP_KT + 1) + kk] = k0 + kk < H ? hPrev[(long long)bb * hpLd + k0 + kk] : 0.f;
+  for (int k0 = 0; k0 < H; k0 += KT) {
+    for (int bb = 0; bb < B; bb++) {
+      const float* src = hPrev + (long long)bb * hpLd + k0;
+      for (int kk = tid; kk < KT; kk += blockDim.x) {
+        hs[bb * (KT + 1) + kk] = k0 + kk < H ? src[kk] : 0.f;
+      }
     }
-    for (int idx = tid; idx < STEP_KT * 4 * STEP_JB; idx += blockDim.x) {
-      const int kk = idx / (4 * STEP_JB);
-      const int rem = idx - kk * 4 * STEP_JB;
-      const int g = rem / STEP_JB;
-      const int u = rem - g * STEP_JB;
+    for (int idx = tid; idx < KT * 4 * STEP_JB; idx += blockDim.x) {
+      const int kk = idx >> 5;        // 4 * STEP_JB == 32 entries per k
+      const int g = (idx >> 3) & 3;
+      const int u = idx & 7;
       const float v = (k0 + kk < H && j0 + u < H) ? wt[(long long)(k0 + kk) * g4 + g * H + j0 + u]
                                                   : 0.f;
       ((float*)&ws[kk * STEP_JB + u])[g] = v;
     }
     __syncthreads();
-    for (int kk = s; kk < STEP_KT; kk += S) {
-      const float hv = hs[b * (STEP_KT + 1) + kk];
+    const float* hrow = hs + b * (KT + 1);
+    for (int kk = s; kk < KT; kk += S) {
+      const float hv = hrow[kk];
       const float4 w = ws[kk * STEP_JB + jj];
       acc.x = fmaf(hv, w.x, acc.x);
       acc.y = fmaf(hv, w.y, acc.y);

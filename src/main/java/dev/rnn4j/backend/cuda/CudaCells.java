@@ -159,7 +159,8 @@ final class CudaCells {
               + wt.ld());
     }
     int slices = Math.max(1, Math.min(32, 512 / (8 * rows)));
-    int shared = 4 * (((rows * 33 + 3) & ~3) + 32 * 32 + slices * rows * 32);
+    int tile = stepTile(rows, hid, slices, device.maxSharedBytes());
+    int shared = 4 * (((rows * (tile + 1) + 3) & ~3) + 32 * tile + 32 * slices * rows);
     device.launch(
         new LaunchConfig(
             Kernel.LSTM_STEP_FORWARD, (hid + 7) / 8, 1, 1, 8 * rows * slices, 1, 1, shared),
@@ -180,7 +181,19 @@ final class CudaCells {
             .i(t)
             .i(rows)
             .i(hid)
-            .i(slices));
+            .i(slices)
+            .i(tile));
+  }
+
+  /**
+   * The k tile of the fused step: all of H (rounded up to 32) where it fits in {@code budget} bytes
+   * of shared memory with the h tile and the partial sums, else the largest multiple of 32 that
+   * does (at least 32).
+   */
+  static int stepTile(int rows, int hid, int slices, int budget) {
+    int fit = (budget / 4 - 4 - rows - 32 * slices * rows) / (rows + 32);
+    int tile = Math.min((hid + 31) / 32 * 32, fit / 32 * 32);
+    return Math.max(32, tile);
   }
 
   void lstmBackward(

@@ -17,6 +17,12 @@ interface Device {
   /** Streaming multiprocessors (sizes grids). */
   int multiprocessors();
 
+  /**
+   * The most dynamic shared memory one block may use, in bytes (the device's opt-in limit: 227 KiB
+   * on sm_90, 163 KiB on sm_80). Launches asking for more than 48 KiB get it without further calls.
+   */
+  int maxSharedBytes();
+
   /** A new block of {@code bytes}, or 0 when the device is out of memory. */
   long alloc(long bytes);
 

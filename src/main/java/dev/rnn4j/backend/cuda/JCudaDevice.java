@@ -8,6 +8,7 @@ import static jcuda.driver.JCudaDriver.cuDeviceGetCount;
 import static jcuda.driver.JCudaDriver.cuDeviceGetName;
 import static jcuda.driver.JCudaDriver.cuDevicePrimaryCtxRetain;
 import static jcuda.driver.JCudaDriver.cuDriverGetVersion;
+import static jcuda.driver.JCudaDriver.cuFuncSetAttribute;
 import static jcuda.driver.JCudaDriver.cuInit;
 import static jcuda.driver.JCudaDriver.cuLaunchKernel;
 import static jcuda.driver.JCudaDriver.cuMemAlloc;
@@ -24,6 +25,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import jcuda.CudaException;
@@ -32,6 +34,7 @@ import jcuda.driver.CUcontext;
 import jcuda.driver.CUdevice;
 import jcuda.driver.CUdevice_attribute;
 import jcuda.driver.CUfunction;
+import jcuda.driver.CUfunction_attribute;
 import jcuda.driver.CUresult;
 import jcuda.driver.JCudaDriver;
 import org.bytedeco.javacpp.BytePointer;
@@ -67,6 +70,9 @@ final class JCudaDevice implements Device {
   private final CUcontext context;
   private final String description;
   private final int multiprocessors;
+  private final int maxSharedBytes;
+  // Kernels whose dynamic shared memory limit was raised to maxSharedBytes (by ordinal).
+  private final AtomicIntegerArray sharedRaised = new AtomicIntegerArray(Kernel.values().length);
   private final CudaModules modules;
   private final AtomicReferenceArray<CUfunction> functions =
       new AtomicReferenceArray<>(Kernel.values().length);
@@ -76,7 +82,13 @@ final class JCudaDevice implements Device {
   private final ThreadLocal<LaunchConfig> lastLaunch = new ThreadLocal<>();
 
   private JCudaDevice(
-      int ordinal, CUcontext context, String description, int multiprocessors, CudaModules m) {
+      int ordinal,
+      CUcontext context,
+      String description,
+      int multiprocessors,
+      int maxSharedBytes,
+      CudaModules m) {
+    this.maxSharedBytes = Math.max(48 * 1024, maxSharedBytes);
     this.ordinal = ordinal;
     this.context = context;
     this.description = description;
@@ -161,6 +173,8 @@ final class JCudaDevice implements Device {
       int major = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MAJOR);
       int minor = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_COMPUTE_CAPABILITY_MINOR);
       int sms = attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MULTIPROCESSOR_COUNT);
+      int sharedOptIn =
+          attribute(dev, CUdevice_attribute.CU_DEVICE_ATTRIBUTE_MAX_SHARED_MEMORY_PER_BLOCK_OPTIN);
       byte[] name = new byte[256];
       probeCheck(cuDeviceGetName(name, name.length, dev), "cuDeviceGetName", "");
       int[] driver = new int[1];
@@ -195,7 +209,7 @@ final class JCudaDevice implements Device {
       probeCheck(cuDevicePrimaryCtxRetain(ctx, dev), "cuDevicePrimaryCtxRetain", "");
       probeCheck(cuCtxSetCurrent(ctx), "cuCtxSetCurrent", "");
       CudaModules m = CudaModules.load(sources, description, driver[0]);
-      return new JCudaDevice(ordinal, ctx, description, sms, m);
+      return new JCudaDevice(ordinal, ctx, description, sms, sharedOptIn, m);
     } catch (CudaException | LinkageError e) {
       throw unavailable("CUDA initialisation failed: " + firstLine(e), e);
     }
@@ -249,6 +263,11 @@ final class JCudaDevice implements Device {
   @Override
   public int multiprocessors() {
     return multiprocessors;
+  }
+
+  @Override
+  public int maxSharedBytes() {
+    return maxSharedBytes;
   }
 
   /** Device ordinal. */
@@ -433,6 +452,15 @@ final class JCudaDevice implements Device {
   public void launch(LaunchConfig c, KernelArgs args) {
     args.check(c);
     bindThread();
+    if (c.sharedBytes() > 48 * 1024 && sharedRaised.get(c.kernel().ordinal()) == 0) {
+      check(
+          cuFuncSetAttribute(
+              function(c.kernel()),
+              CUfunction_attribute.CU_FUNC_ATTRIBUTE_MAX_DYNAMIC_SHARED_SIZE_BYTES,
+              maxSharedBytes),
+          "cuFuncSetAttribute(MAX_DYNAMIC_SHARED_SIZE_BYTES, " + maxSharedBytes + ") for " + c);
+      sharedRaised.set(c.kernel().ordinal(), 1);
+    }
     Pointer params = params(args);
     int rc =
         cuLaunchKernel(

@@ -56,6 +56,11 @@ final class FakeDevice implements Device {
   }
 
   @Override
+  public int maxSharedBytes() {
+    return 227 * 1024; // sm_90's opt-in limit
+  }
+
+  @Override
   public long alloc(long bytes) {
     if (used + bytes > capacity) {
       return 0;
@@ -150,8 +155,8 @@ final class FakeDevice implements Device {
     if (c.blockZ() > 64 || c.blockX() > 1024 || c.blockY() > 1024) {
       throw new IllegalStateException("block dimension above CUDA's limits in " + c);
     }
-    if (c.sharedBytes() > 48 * 1024) {
-      throw new IllegalStateException("more than 48 KiB of dynamic shared memory in " + c);
+    if (c.sharedBytes() > maxSharedBytes()) {
+      throw new IllegalStateException("more dynamic shared memory than the device has in " + c);
     }
     for (int i = 0; i < args.size(); i++) {
       if (args.kind(i) == 'p' && args.value(i) != 0) {

@@ -207,6 +207,27 @@ class FakeDeviceBackendTest {
   }
 
   @Test
+  void fusedStepTilesFitSharedMemoryAndCoverHWhereTheyCan() {
+    int[] budgets = {48 * 1024, 163 * 1024, 227 * 1024};
+    for (int budget : budgets) {
+      for (int rows : new int[] {1, 7, 16, 32, 64}) {
+        int slices = Math.max(1, Math.min(32, 512 / (8 * rows)));
+        for (int hid : new int[] {1, 37, 512, 1024, 4096}) {
+          int tile = CudaCells.stepTile(rows, hid, slices, budget);
+          long bytes = 4L * (((rows * (tile + 1) + 3) & ~3) + 32L * tile + 32L * slices * rows);
+          String what = "B=" + rows + " H=" + hid + " budget " + budget + ": tile " + tile;
+          assertEquals(0, tile % 32, what);
+          assertTrue(tile >= 32, what);
+          assertTrue(bytes <= budget || tile == 32, what + " needs " + bytes + " bytes");
+          if (hid <= 512 && rows <= 32 && budget >= 163 * 1024) {
+            assertTrue(tile >= hid, what + " should cover H in one tile");
+          }
+        }
+      }
+    }
+  }
+
+  @Test
   void softmaxRowsGetThreadsForTheirWidth() {
     assertEquals(32, CudaSoftmax.threadsFor(1));
     assertEquals(32, CudaSoftmax.threadsFor(256));
