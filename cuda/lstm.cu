@@ -107,23 +107,48 @@ RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const floa
   const int j0 = blockIdx.x * STEP_JB;
   const int g4 = 4 * H;
   float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
+  const int nh = B * KT;
+  const int nw = KT * 4 * STEP_JB;
   for (int k0 = 0; k0 < H; k0 += KT) {
-    for (int bb = 0; bb < B; bb++) {
-      const float* src = hPrev + (long long)bb * hpLd + k0;
-      for (int kk = tid; kk < KT; kk += blockDim.x) {
-        hs[bb * (KT + 1) + kk] = k0 + kk < H ? src[kk] : 0.f;
+    // Loads first, 8 per thread in flight, then the stores: a load-then-store loop would wait for
+    // each load in turn (measured: ~20 us per step at B = 16, H = 512 on an H200).
+    for (int base = tid; base < nh; base += 8 * blockDim.x) {
+      float v[8];
+#pragma unroll
+      for (int u = 0; u < 8; u++) {
+        const int idx = base + u * blockDim.x;
+        const int bb = idx / KT;
+        const int kk = idx - bb * KT;
+        v[u] = (idx < nh && k0 + kk < H) ? hPrev[(long long)bb * hpLd + k0 + kk] : 0.f;
+      }
+#pragma unroll
+      for (int u = 0; u < 8; u++) {
+        const int idx = base + u * blockDim.x;
+        const int bb = idx / KT;
+        if (idx < nh) hs[bb * (KT + 1) + idx - bb * KT] = v[u];
       }
     }
-    for (int idx = tid; idx < KT * 4 * STEP_JB; idx += blockDim.x) {
-      const int kk = idx >> 5;        // 4 * STEP_JB == 32 entries per k
-      const int g = (idx >> 3) & 3;
-      const int u = idx & 7;
-      const float v = (k0 + kk < H && j0 + u < H) ? wt[(long long)(k0 + kk) * g4 + g * H + j0 + u]
-                                                  : 0.f;
-      ((float*)&ws[kk * STEP_JB + u])[g] = v;
+    for (int base = tid; base < nw; base += 8 * blockDim.x) {
+      float v[8];
+#pragma unroll
+      for (int u = 0; u < 8; u++) {
+        const int idx = base + u * blockDim.x;
+        const int kk = idx >> 5;  // 4 * STEP_JB == 32 entries per k
+        const int g = (idx >> 3) & 3;
+        const int w = idx & 7;
+        v[u] = (idx < nw && k0 + kk < H && j0 + w < H)
+                   ? wt[(long long)(k0 + kk) * g4 + g * H + j0 + w]
+                   : 0.f;
+      }
+#pragma unroll
+      for (int u = 0; u < 8; u++) {
+        const int idx = base + u * blockDim.x;
+        if (idx < nw) ((float*)&ws[(idx >> 5) * STEP_JB + (idx & 7)])[(idx >> 3) & 3] = v[u];
+      }
     }
     __syncthreads();
     const float* hrow = hs + b * (KT + 1);
+#pragma unroll 8
     for (int kk = s; kk < KT; kk += S) {
       const float hv = hrow[kk];
       const float4 w = ws[kk * STEP_JB + jj];

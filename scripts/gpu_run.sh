@@ -3,8 +3,8 @@
 # made bundle/rnn4j-gpu.tar.gz here: unpacks it, runs every test class of dev.rnn4j.backend.cuda on
 # the GPU (each class in its own JVM, in parallel, with CUDA_LAUNCH_BLOCKING=1 so that a failing
 # kernel is named by the launch that failed, and one class's crash or hang cannot hide the others'
-# results), then, one after the other: CudaProfile (host and GPU time per launch, for both ways of
-# passing launch arguments), K1-K4 and S1 on rnn4j's CUDA backend in float32 and with TF32, and
+# results), then, one after the other: CudaProfile (host and GPU time per launch; once per
+# -D option in PROFILE_VARIANTS, default: as shipped, and without the fused LSTM step), K1-K4 and S1 on rnn4j's CUDA backend in float32 and with TF32, and
 # the same on PyTorch + cuDNN (strict float32 and TF32).
 #
 # Writes at most 7 files to $OUT (default ./gpu-out; the device tool brings back 8 at most):
@@ -100,8 +100,7 @@ cat "$WORK/tests-summary.txt"
 
 echo "== profile and benchmarks"
 {
-  for opts in "-Drnn4j.cuda.launch=buffer" "-Drnn4j.cuda.launch=arrays" \
-    "-Drnn4j.cuda.fusedStepMaxBatch=0" "-Drnn4j.cuda.fusedStepMaxBatch=64"; do
+  for opts in ${PROFILE_VARIANTS:--Drnn4j.cuda.launch=buffer -Drnn4j.cuda.fusedStepMaxBatch=0}; do
     timeout -k 5 "$BENCH_TIMEOUT" "$JAVA" "${JOPTS[@]}" $opts -cp "$CP" \
       dev.rnn4j.backend.cuda.CudaProfile 2>&1
     echo "profile ($opts): exit $?"
