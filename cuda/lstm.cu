@@ -15,6 +15,8 @@
 // Launch: 1-D grid-stride over B*H elements, one thread per (b, j); any grid and block size.
 #include "common.cuh"
 
+#include <cuda_pipeline_primitives.h>
+
 RNN4J_EXPORT void lstm_cell_forward_f32(float* gates, int gLd, const float* __restrict__ bias,
                                         const float* cPrev, int cpLd, float* c, int cLd, float* h,
                                         int hLd, const int* __restrict__ lengths, int t, int B,
@@ -109,43 +111,50 @@ RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const floa
   float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
   const int nh = B * KT;
   const int nw = KT * 4 * STEP_JB;
+  // The cell's operands, loaded now so that their latency hides behind the product.
+  const int j = j0 + jj;
+  const bool owner = s == 0 && j < H;
+  float* g = gates + (long long)b * gLd;
+  float pre[4] = {0.f, 0.f, 0.f, 0.f};
+  float bh[4] = {0.f, 0.f, 0.f, 0.f};
+  float cp = 0.f;
+  bool valid = true;
+  if (owner) {
+#pragma unroll
+    for (int q = 0; q < 4; q++) {
+      pre[q] = g[q * H + j];
+      bh[q] = bias[q * H + j];
+    }
+    cp = cPrev[(long long)b * cpLd + j];
+    valid = rnn4j_valid(lengths, b, t);
+  }
   for (int k0 = 0; k0 < H; k0 += KT) {
-    // Loads first, 8 per thread in flight, then the stores: a load-then-store loop would wait for
-    // each load in turn (measured: ~20 us per step at B = 16, H = 512 on an H200).
-    for (int base = tid; base < nh; base += 8 * blockDim.x) {
-      float v[8];
-#pragma unroll
-      for (int u = 0; u < 8; u++) {
-        const int idx = base + u * blockDim.x;
-        const int bb = idx / KT;
-        const int kk = idx - bb * KT;
-        v[u] = (idx < nh && k0 + kk < H) ? hPrev[(long long)bb * hpLd + k0 + kk] : 0.f;
-      }
-#pragma unroll
-      for (int u = 0; u < 8; u++) {
-        const int idx = base + u * blockDim.x;
-        const int bb = idx / KT;
-        if (idx < nh) hs[bb * (KT + 1) + idx - bb * KT] = v[u];
+    // Asynchronous copies to shared memory (cp.async, sm_80+), all in flight at once, then one
+    // wait: load-then-store loops waited for each load in turn (~20 us per step at B = 16,
+    // H = 512 on an H200).
+    for (int idx = tid; idx < nh; idx += blockDim.x) {
+      const int bb = idx / KT;
+      const int kk = idx - bb * KT;
+      float* dst = hs + bb * (KT + 1) + kk;
+      if (k0 + kk < H) {
+        __pipeline_memcpy_async(dst, hPrev + (long long)bb * hpLd + k0 + kk, 4);
+      } else {
+        *dst = 0.f;
       }
     }
-    for (int base = tid; base < nw; base += 8 * blockDim.x) {
-      float v[8];
-#pragma unroll
-      for (int u = 0; u < 8; u++) {
-        const int idx = base + u * blockDim.x;
-        const int kk = idx >> 5;  // 4 * STEP_JB == 32 entries per k
-        const int g = (idx >> 3) & 3;
-        const int w = idx & 7;
-        v[u] = (idx < nw && k0 + kk < H && j0 + w < H)
-                   ? wt[(long long)(k0 + kk) * g4 + g * H + j0 + w]
-                   : 0.f;
-      }
-#pragma unroll
-      for (int u = 0; u < 8; u++) {
-        const int idx = base + u * blockDim.x;
-        if (idx < nw) ((float*)&ws[(idx >> 5) * STEP_JB + (idx & 7)])[(idx >> 3) & 3] = v[u];
+    for (int idx = tid; idx < nw; idx += blockDim.x) {
+      const int kk = idx >> 5;  // 4 * STEP_JB == 32 entries per k
+      const int q = (idx >> 3) & 3;
+      const int u = idx & 7;
+      float* dst = (float*)&ws[kk * STEP_JB + u] + q;
+      if (k0 + kk < H && j0 + u < H) {
+        __pipeline_memcpy_async(dst, wt + (long long)(k0 + kk) * g4 + q * H + j0 + u, 4);
+      } else {
+        *dst = 0.f;
       }
     }
+    __pipeline_commit();
+    __pipeline_wait_prior(0);
     __syncthreads();
     const float* hrow = hs + b * (KT + 1);
 #pragma unroll 8
@@ -161,8 +170,7 @@ RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const floa
   }
   part[(s * B + b) * STEP_JB + jj] = acc;
   __syncthreads();
-  const int j = j0 + jj;
-  if (s != 0 || j >= H) return;
+  if (!owner) return;
   float4 sum = part[b * STEP_JB + jj];
   for (int q = 1; q < S; q++) {
     const float4 p = part[(q * B + b) * STEP_JB + jj];
@@ -171,9 +179,7 @@ RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const floa
     sum.z += p.z;
     sum.w += p.w;
   }
-  float* g = gates + (long long)b * gLd;
-  const float cp = cPrev[(long long)b * cpLd + j];
-  if (!rnn4j_valid(lengths, b, t)) {
+  if (!valid) {
     c[(long long)b * cLd + j] = cp;
     h[(long long)b * hLd + j] = 0.0f;
     g[j] = 0.0f;
@@ -182,10 +188,10 @@ RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const floa
     g[3 * H + j] = 0.0f;
     return;
   }
-  const float i = rnn4j_sigmoid((sum.x + g[j]) + bias[j]);
-  const float f = rnn4j_sigmoid((sum.y + g[H + j]) + bias[H + j]);
-  const float gg = tanhf((sum.z + g[2 * H + j]) + bias[2 * H + j]);
-  const float o = rnn4j_sigmoid((sum.w + g[3 * H + j]) + bias[3 * H + j]);
+  const float i = rnn4j_sigmoid((sum.x + pre[0]) + bh[0]);
+  const float f = rnn4j_sigmoid((sum.y + pre[1]) + bh[1]);
+  const float gg = tanhf((sum.z + pre[2]) + bh[2]);
+  const float o = rnn4j_sigmoid((sum.w + pre[3]) + bh[3]);
   const float cc = f * cp + i * gg;
   c[(long long)b * cLd + j] = cc;
   h[(long long)b * hLd + j] = o * tanhf(cc);
