@@ -86,106 +86,134 @@ RNN4J_EXPORT void lstm_cell_backward_f32(const float* __restrict__ gates, int gL
 //   gates += hPrev · Wt, then exactly lstm_cell_forward_f32 (same formulas, padding rules, outputs).
 // Reference: Backend.lstmStepForward's default (gemm, then lstmCellForward).
 //   hPrev (B, H) ld hpLd; Wt = W_hh^T (H, 4H) contiguous (ld 4H); gates, bias, cPrev, c, h as above.
-// Launch: grid ceil(H / 8) blocks; block 8 * B * S threads (<= 1024); KT a multiple of 32 (the k
-//   tile: all of H where shared memory allows, so that every load of a step is in flight at once);
-//   dynamic shared memory 4 * (roundup4(B * (KT + 1)) + 32 * KT + 32 * S * B) bytes.
-//   Block x owns hidden units j0 = 8x .. 8x+7 (all four gates) for every row b; thread (jj, b, s)
-//   sums the k of each tile with k % S == s, and thread s = 0 adds the S partial sums in the order
-//   s = 0, 1, .. (deterministic) and applies the cell.
+// Launch: grid ceil(H / 8) blocks of 512 threads; dynamic shared memory 4 * (B * H + 512 * B)
+//   bytes (hPrev and the per-warp partial sums); B <= 32.
+// Block x owns hidden units j0 = 8x .. 8x+7, all four gates. Thread (jj = tid % 8, s = tid / 8)
+// holds W_hh^T for its unit and 8 consecutive k of each 512-wide chunk of k in registers and
+// multiplies them with every row of hPrev (read from shared memory as broadcasts), so each weight
+// is loaded once per step and each shared-memory read feeds four FMAs. The four k-slices of a warp
+// are summed with shuffles, the 16 warps' sums in order w = 0..15 (deterministic), then the cell.
+// (ncu on an H100: the previous layout, one (unit, row) per thread with W in shared memory, was
+// bound by shared-memory wavefronts, ~19 us per step at B = 16, H = 512.)
 #define STEP_JB 8
-RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const float* __restrict__ wt,
-                                        float* gates, int gLd, const float* __restrict__ bias,
-                                        const float* cPrev, int cpLd, float* c, int cLd, float* h,
-                                        int hLd, const int* __restrict__ lengths, int t, int B,
-                                        int H, int S, int KT) {
+#define STEP_KPT 8
+#define STEP_ROWS 16
+RNN4J_EXPORT __launch_bounds__(512, 1) void lstm_step_forward_f32(
+    const float* hPrev, int hpLd, const float* __restrict__ wt, float* gates, int gLd,
+    const float* __restrict__ bias, const float* cPrev, int cpLd, float* c, int cLd, float* h,
+    int hLd, const int* __restrict__ lengths, int t, int B, int H) {
   extern __shared__ float smem[];
-  float* hs = smem;                                                // [B][KT + 1]
-  float4* ws = (float4*)(smem + ((B * (KT + 1) + 3) & ~3));        // [KT][JB] of (i, f, g, o)
-  float4* part = ws + KT * STEP_JB;                                // [S][B][JB]
+  float* hs = smem;                      // [B][H]
+  float4* part = (float4*)(smem + ((B * H + 3) & ~3));  // [16 warps][B][JB]
   const int tid = threadIdx.x;
-  const int jj = tid % STEP_JB;
-  const int b = (tid / STEP_JB) % B;
-  const int s = tid / (STEP_JB * B);
+  const int jj = tid & 7;
+  const int s = tid >> 3;                // 0..63: k slice within a 512-wide chunk
+  const int warp = tid >> 5;
   const int j0 = blockIdx.x * STEP_JB;
   const int g4 = 4 * H;
-  float4 acc = make_float4(0.f, 0.f, 0.f, 0.f);
-  const int nh = B * KT;
-  const int nw = KT * 4 * STEP_JB;
-  // The cell's operands, loaded now so that their latency hides behind the product.
-  const int j = j0 + jj;
-  const bool owner = s == 0 && j < H;
-  float* g = gates + (long long)b * gLd;
+  // The cell's operands for output (b, unit) = (tid / 8, tid % 8), loaded early.
+  const int ob = tid >> 3;
+  const int oj = j0 + jj;
+  const bool owner = ob < B && oj < H;
   float pre[4] = {0.f, 0.f, 0.f, 0.f};
   float bh[4] = {0.f, 0.f, 0.f, 0.f};
   float cp = 0.f;
   bool valid = true;
   if (owner) {
+    const float* g = gates + (long long)ob * gLd;
 #pragma unroll
     for (int q = 0; q < 4; q++) {
-      pre[q] = g[q * H + j];
-      bh[q] = bias[q * H + j];
+      pre[q] = g[q * H + oj];
+      bh[q] = bias[q * H + oj];
     }
-    cp = cPrev[(long long)b * cpLd + j];
-    valid = rnn4j_valid(lengths, b, t);
+    cp = cPrev[(long long)ob * cpLd + oj];
+    valid = rnn4j_valid(lengths, ob, t);
   }
-  for (int k0 = 0; k0 < H; k0 += KT) {
-    // Asynchronous copies to shared memory (cp.async, sm_80+), all in flight at once, then one
-    // wait: load-then-store loops waited for each load in turn (~20 us per step at B = 16,
-    // H = 512 on an H200).
-    for (int idx = tid; idx < nh; idx += blockDim.x) {
-      const int bb = idx / KT;
-      const int kk = idx - bb * KT;
-      float* dst = hs + bb * (KT + 1) + kk;
-      if (k0 + kk < H) {
-        __pipeline_memcpy_async(dst, hPrev + (long long)bb * hpLd + k0 + kk, 4);
-      } else {
-        *dst = 0.f;
+  // hPrev to shared memory: asynchronous copies (cp.async, sm_80+), all in flight, one wait.
+  for (int b = 0; b < B; b++) {
+    for (int k = tid; k < H; k += blockDim.x) {
+      __pipeline_memcpy_async(hs + b * H + k, hPrev + (long long)b * hpLd + k, 4);
+    }
+  }
+  __pipeline_commit();
+  const int j = j0 + jj;
+  for (int c0 = 0; c0 < H; c0 += 64 * STEP_KPT) {
+    const int kb = c0 + s * STEP_KPT;
+    float w[STEP_KPT][4];
+#pragma unroll
+    for (int kk = 0; kk < STEP_KPT; kk++) {
+#pragma unroll
+      for (int q = 0; q < 4; q++) {
+        w[kk][q] = (kb + kk < H && j < H) ? wt[(long long)(kb + kk) * g4 + q * H + j] : 0.f;
       }
     }
-    for (int idx = tid; idx < nw; idx += blockDim.x) {
-      const int kk = idx >> 5;  // 4 * STEP_JB == 32 entries per k
-      const int q = (idx >> 3) & 3;
-      const int u = idx & 7;
-      float* dst = (float*)&ws[kk * STEP_JB + u] + q;
-      if (k0 + kk < H && j0 + u < H) {
-        __pipeline_memcpy_async(dst, wt + (long long)(k0 + kk) * g4 + q * H + j0 + u, 4);
-      } else {
-        *dst = 0.f;
+    if (c0 == 0) {
+      __pipeline_wait_prior(0);
+      __syncthreads();
+    }
+    for (int r0 = 0; r0 < B; r0 += STEP_ROWS) {
+      float acc[STEP_ROWS][4];
+#pragma unroll
+      for (int r = 0; r < STEP_ROWS; r++) {
+        acc[r][0] = acc[r][1] = acc[r][2] = acc[r][3] = 0.f;
+        if (r0 + r < B) {
+          const float* hrow = hs + (r0 + r) * H + kb;
+#pragma unroll
+          for (int kk = 0; kk < STEP_KPT; kk++) {
+            const float hv = kb + kk < H ? hrow[kk] : 0.f;
+            acc[r][0] = fmaf(hv, w[kk][0], acc[r][0]);
+            acc[r][1] = fmaf(hv, w[kk][1], acc[r][1]);
+            acc[r][2] = fmaf(hv, w[kk][2], acc[r][2]);
+            acc[r][3] = fmaf(hv, w[kk][3], acc[r][3]);
+          }
+        }
+      }
+      // Sum the warp's four k slices (lanes jj, jj + 8, jj + 16, jj + 24).
+#pragma unroll
+      for (int r = 0; r < STEP_ROWS; r++) {
+#pragma unroll
+        for (int q = 0; q < 4; q++) {
+          float v = acc[r][q];
+          v += __shfl_xor_sync(0xffffffffu, v, 8);
+          v += __shfl_xor_sync(0xffffffffu, v, 16);
+          acc[r][q] = v;
+        }
+      }
+      if ((tid & 31) < STEP_JB) {
+#pragma unroll
+        for (int r = 0; r < STEP_ROWS; r++) {
+          if (r0 + r < B) {
+            float4* dst = &part[(warp * B + r0 + r) * STEP_JB + jj];
+            const float4 v = make_float4(acc[r][0], acc[r][1], acc[r][2], acc[r][3]);
+            if (c0 == 0) {
+              *dst = v;
+            } else {
+              float4 o = *dst;
+              *dst = make_float4(o.x + v.x, o.y + v.y, o.z + v.z, o.w + v.w);
+            }
+          }
+        }
       }
     }
-    __pipeline_commit();
-    __pipeline_wait_prior(0);
-    __syncthreads();
-    const float* hrow = hs + b * (KT + 1);
-#pragma unroll 8
-    for (int kk = s; kk < KT; kk += S) {
-      const float hv = hrow[kk];
-      const float4 w = ws[kk * STEP_JB + jj];
-      acc.x = fmaf(hv, w.x, acc.x);
-      acc.y = fmaf(hv, w.y, acc.y);
-      acc.z = fmaf(hv, w.z, acc.z);
-      acc.w = fmaf(hv, w.w, acc.w);
-    }
-    __syncthreads();
   }
-  part[(s * B + b) * STEP_JB + jj] = acc;
   __syncthreads();
   if (!owner) return;
-  float4 sum = part[b * STEP_JB + jj];
-  for (int q = 1; q < S; q++) {
-    const float4 p = part[(q * B + b) * STEP_JB + jj];
+  float4 sum = part[ob * STEP_JB + jj];
+  for (int q = 1; q < 16; q++) {
+    const float4 p = part[(q * B + ob) * STEP_JB + jj];
     sum.x += p.x;
     sum.y += p.y;
     sum.z += p.z;
     sum.w += p.w;
   }
+  float* g = gates + (long long)ob * gLd;
   if (!valid) {
-    c[(long long)b * cLd + j] = cp;
-    h[(long long)b * hLd + j] = 0.0f;
-    g[j] = 0.0f;
-    g[H + j] = 0.0f;
-    g[2 * H + j] = 0.0f;
-    g[3 * H + j] = 0.0f;
+    c[(long long)ob * cLd + oj] = cp;
+    h[(long long)ob * hLd + oj] = 0.0f;
+    g[oj] = 0.0f;
+    g[H + oj] = 0.0f;
+    g[2 * H + oj] = 0.0f;
+    g[3 * H + oj] = 0.0f;
     return;
   }
   const float i = rnn4j_sigmoid((sum.x + pre[0]) + bh[0]);
@@ -193,10 +221,10 @@ RNN4J_EXPORT void lstm_step_forward_f32(const float* hPrev, int hpLd, const floa
   const float gg = tanhf((sum.z + pre[2]) + bh[2]);
   const float o = rnn4j_sigmoid((sum.w + pre[3]) + bh[3]);
   const float cc = f * cp + i * gg;
-  c[(long long)b * cLd + j] = cc;
-  h[(long long)b * hLd + j] = o * tanhf(cc);
-  g[j] = i;
-  g[H + j] = f;
-  g[2 * H + j] = gg;
-  g[3 * H + j] = o;
+  c[(long long)ob * cLd + oj] = cc;
+  h[(long long)ob * hLd + oj] = o * tanhf(cc);
+  g[oj] = i;
+  g[H + oj] = f;
+  g[2 * H + oj] = gg;
+  g[3 * H + oj] = o;
 }

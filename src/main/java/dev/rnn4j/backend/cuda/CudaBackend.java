@@ -468,7 +468,7 @@ public final class CudaBackend implements Backend {
       Mat h,
       Tensor lengths,
       int t) {
-    if (CudaCells.fusesStep(hPrev, w)) {
+    if (cells.fusesStep(hPrev, w)) {
       cells.lstmStep(hPrev, w.mat(), gates, biasHh, cPrev, c, h, lengths, t);
     } else {
       gemm(hPrev, false, w, gates, 1f, 1f);

@@ -118,25 +118,33 @@ final class CudaCells {
 
   /**
    * Whether {@link #lstmStep} takes this step: a batch of at most {@link #FUSED_STEP_MAX_BATCH}
-   * rows and W_hh given as a plain contiguous (H, 4H) matrix (the transposed copy {@code
-   * RecurrentDirection} makes for several steps), not a backend-prepared or transposed operand.
+   * rows, W_hh given as a plain contiguous (H, 4H) matrix (the transposed copy {@code
+   * RecurrentDirection} makes for several steps), not a backend-prepared or transposed operand, and
+   * hPrev with the partial sums fitting in a block's shared memory.
    */
-  static boolean fusesStep(Mat hPrev, GemmOperand w) {
+  boolean fusesStep(Mat hPrev, GemmOperand w) {
     Mat wt = w.mat();
+    int rows = hPrev.rows();
     int hid = hPrev.cols();
-    return hPrev.rows() <= FUSED_STEP_MAX_BATCH
-        && hPrev.rows() >= 1
+    return rows <= FUSED_STEP_MAX_BATCH
+        && rows >= 1
         && !w.transposed()
         && w.prepared() == null
         && wt.rows() == hid
         && wt.cols() == 4 * hid
-        && wt.ld() == 4 * hid;
+        && wt.ld() == 4 * hid
+        && stepSharedBytes(rows, hid) <= device.maxSharedBytes();
+  }
+
+  /** Dynamic shared memory of the fused step: hPrev (B, H) and 16 warps' partial sums. */
+  static long stepSharedBytes(int rows, int hid) {
+    return 4L * ((((long) rows * hid + 3) & ~3L) + 512L * rows);
   }
 
   /**
    * One LSTM step in one launch ({@code lstm_step_forward_f32}): gates += hPrev · wt, then the cell
-   * of {@link #lstmForward}. hPrev (B, H), wt = W_hh^T (H, 4H) contiguous; B from 1 to 64 (callers
-   * use {@link #fusesStep}). Block: 8 hidden units × B rows × S k-slices, about 512 threads.
+   * of {@link #lstmForward}. hPrev (B, H), wt = W_hh^T (H, 4H) contiguous; callers check {@link
+   * #fusesStep}. Grid: one block of 512 threads per 8 hidden units.
    */
   void lstmStep(
       Mat hPrev, Mat wt, Mat gates, Tensor biasHh, Mat cPrev, Mat c, Mat h, Tensor lengths, int t) {
@@ -150,20 +158,22 @@ final class CudaCells {
     Views.shape(op, c, rows, hid, "c");
     Views.shape(op, h, rows, hid, "h");
     checkBias(op, biasHh, 4 * hid);
-    if (rows < 1 || rows > 64 || wt.ld() != 4 * hid) {
+    long shared = stepSharedBytes(rows, hid);
+    if (rows < 1 || rows > 64 || wt.ld() != 4 * hid || shared > device.maxSharedBytes()) {
       throw new IllegalArgumentException(
           op
-              + ": needs 1 to 64 rows and a contiguous W_hh^T, got "
+              + ": needs 1 to 64 rows, a contiguous W_hh^T and at most "
+              + device.maxSharedBytes()
+              + " bytes of shared memory, got "
               + rows
               + " rows, ld "
-              + wt.ld());
+              + wt.ld()
+              + ", "
+              + shared
+              + " bytes");
     }
-    int slices = Math.max(1, Math.min(32, 512 / (8 * rows)));
-    int tile = stepTile(rows, hid, slices, device.maxSharedBytes());
-    int shared = 4 * (((rows * (tile + 1) + 3) & ~3) + 32 * tile + 32 * slices * rows);
     device.launch(
-        new LaunchConfig(
-            Kernel.LSTM_STEP_FORWARD, (hid + 7) / 8, 1, 1, 8 * rows * slices, 1, 1, shared),
+        new LaunchConfig(Kernel.LSTM_STEP_FORWARD, (hid + 7) / 8, 1, 1, 512, 1, 1, (int) shared),
         new KernelArgs()
             .ptr(Views.of(op, hPrev))
             .i(hPrev.ld())
@@ -180,20 +190,7 @@ final class CudaCells {
             .ptr(Views.lengths(op, lengths, rows))
             .i(t)
             .i(rows)
-            .i(hid)
-            .i(slices)
-            .i(tile));
-  }
-
-  /**
-   * The k tile of the fused step: all of H (rounded up to 32) where it fits in {@code budget} bytes
-   * of shared memory with the h tile and the partial sums, else the largest multiple of 32 that
-   * does (at least 32).
-   */
-  static int stepTile(int rows, int hid, int slices, int budget) {
-    int fit = (budget / 4 - 4 - rows - 32 * slices * rows) / (rows + 32);
-    int tile = Math.min((hid + 31) / 32 * 32, fit / 32 * 32);
-    return Math.max(32, tile);
+            .i(hid));
   }
 
   void lstmBackward(

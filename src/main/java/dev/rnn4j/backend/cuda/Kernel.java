@@ -10,7 +10,7 @@ package dev.rnn4j.backend.cuda;
 enum Kernel {
   LSTM_CELL_FORWARD("lstm", "lstm_cell_forward_f32", "pippipipipiii"),
   LSTM_CELL_BACKWARD("lstm", "lstm_cell_backward_f32", "pipipipippipiii"),
-  LSTM_STEP_FORWARD("lstm", "lstm_step_forward_f32", "pippippipipipiiiii"),
+  LSTM_STEP_FORWARD("lstm", "lstm_step_forward_f32", "pippippipipipiii"),
   GRU_CELL_FORWARD("gru", "gru_cell_forward_f32", "pipippipipipiii"),
   GRU_CELL_BACKWARD("gru", "gru_cell_backward_f32", "pipipipipipipiii"),
   RNN_CELL_FORWARD("rnn", "rnn_cell_forward_f32", "pippipiiii"),

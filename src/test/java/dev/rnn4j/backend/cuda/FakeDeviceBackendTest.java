@@ -207,24 +207,24 @@ class FakeDeviceBackendTest {
   }
 
   @Test
-  void fusedStepTilesFitSharedMemoryAndCoverHWhereTheyCan() {
-    int[] budgets = {48 * 1024, 163 * 1024, 227 * 1024};
-    for (int budget : budgets) {
-      for (int rows : new int[] {1, 7, 16, 32, 64}) {
-        int slices = Math.max(1, Math.min(32, 512 / (8 * rows)));
-        for (int hid : new int[] {1, 37, 512, 1024, 4096}) {
-          int tile = CudaCells.stepTile(rows, hid, slices, budget);
-          long bytes = 4L * (((rows * (tile + 1) + 3) & ~3) + 32L * tile + 32L * slices * rows);
-          String what = "B=" + rows + " H=" + hid + " budget " + budget + ": tile " + tile;
-          assertEquals(0, tile % 32, what);
-          assertTrue(tile >= 32, what);
-          assertTrue(bytes <= budget || tile == 32, what + " needs " + bytes + " bytes");
-          if (hid <= 512 && rows <= 32 && budget >= 163 * 1024) {
-            assertTrue(tile >= hid, what + " should cover H in one tile");
-          }
-        }
-      }
+  void fusedStepRunsWhereItsSharedMemoryFits() {
+    FakeDevice dev = new FakeDevice(); // 227 KiB of shared memory per block, as on sm_90
+    CudaCells cells = new CudaCells(dev, 1024);
+    try (CudaBackend be = fake(dev);
+        Tensor h = be.zeros(16, 64);
+        Tensor wt = be.zeros(64, 256);
+        Tensor wide = be.zeros(64, 512)) {
+      assertTrue(cells.fusesStep(Mat.of(h), new GemmOperand(Mat.of(wt), false, null)));
+      assertFalse(
+          cells.fusesStep(Mat.of(h), new GemmOperand(Mat.of(wt), true, null)), "transposed W");
+      assertFalse(
+          cells.fusesStep(Mat.of(h), new GemmOperand(Mat.of(wide).cols(0, 256), false, null)),
+          "W with a row stride");
     }
+    // hPrev and the partial sums: 32 rows of H = 1024 fit (192 KiB); 32 rows of H = 2048 do not.
+    assertEquals(4L * (32 * 1024 + 512 * 32), CudaCells.stepSharedBytes(32, 1024));
+    assertTrue(CudaCells.stepSharedBytes(32, 1024) <= dev.maxSharedBytes());
+    assertTrue(CudaCells.stepSharedBytes(32, 2048) > dev.maxSharedBytes());
   }
 
   @Test
