@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""K1-K4 and S1 of BENCH_SPEC.md on PyTorch + cuDNN, timed like rnn4j's CudaBench (warm-up 5, median of
-30, each iteration ending with torch.cuda.synchronize()). Writes CSV rows
-id,what,min_ms,median_ms,max_ms,gflops,backend to the file given as argv[1].
+"""K1-K4 and S1 of BENCH_SPEC.md on PyTorch + cuDNN, timed like rnn4j's CudaBench (a warm-up of
+at least 2 s and 5 iterations, then the median of 30, each iteration ending with
+torch.cuda.synchronize()). Writes CSV rows id,what,min_ms,median_ms,max_ms,gflops,backend to the
+file given as argv[1].
 
 Every workload runs twice: in strict float32 (TF32 off in cuDNN and cuBLAS; ids K1..S1), and
 with TF32 tensor cores (ids K1-tf32..S1-tf32), which is PyTorch's default for cuDNN's RNNs
@@ -16,6 +17,7 @@ import torch.nn.functional as F
 from bench_s1_pytorch import B, L, V, Model
 
 WARMUP = 5
+WARMUP_S = 2.0
 ITERATIONS = 30
 
 WORKLOADS = [
@@ -36,10 +38,8 @@ def run(cell, inp, hid, batch, steps, train):
     c0 = torch.randn(1, batch, hid, device=dev, requires_grad=train)
     dy = torch.randn(batch, steps, hid, device=dev)
     state = (h0, c0) if cell == "lstm" else h0
-    times = []
-    for it in range(WARMUP + ITERATIONS):
+    def step():
         layer.zero_grad(set_to_none=True)
-        t0 = time.perf_counter()
         if train:
             y, _ = layer(x, state)
             y.backward(dy)
@@ -47,8 +47,23 @@ def run(cell, inp, hid, batch, steps, train):
             with torch.no_grad():
                 layer(x, state)
         torch.cuda.synchronize()
-        if it >= WARMUP:
-            times.append((time.perf_counter() - t0) * 1e3)
+
+    return measure(step)
+
+
+def measure(step):
+    """Warm-up for at least WARMUP_S seconds and WARMUP calls, then ITERATIONS timed calls (ms);
+    CudaBench.java does the same."""
+    start = time.perf_counter()
+    n = 0
+    while n < WARMUP or time.perf_counter() - start < WARMUP_S:
+        step()
+        n += 1
+    times = []
+    for _ in range(ITERATIONS):
+        t0 = time.perf_counter()
+        step()
+        times.append((time.perf_counter() - t0) * 1e3)
     return times
 
 
@@ -62,9 +77,7 @@ def s1():
     src = torch.randint(4, V, (B, L), generator=gen).to(dev)
     tgt = torch.randint(4, V, (B, L), generator=gen).to(dev)
     tgt_in = torch.cat([torch.ones(B, 1, dtype=torch.long, device=dev), tgt[:, :-1]], dim=1)
-    times = []
-    for it in range(WARMUP + ITERATIONS):
-        t0 = time.perf_counter()
+    def step():
         opt.zero_grad()
         logits = model(src, tgt_in)
         loss = F.cross_entropy(logits.reshape(-1, V), tgt.reshape(-1), reduction="mean")
@@ -72,9 +85,8 @@ def s1():
         torch.nn.utils.clip_grad_norm_(model.parameters(), 5.0)
         opt.step()
         torch.cuda.synchronize()
-        if it >= WARMUP:
-            times.append((time.perf_counter() - t0) * 1e3)
-    return times
+
+    return measure(step)
 
 
 def main():

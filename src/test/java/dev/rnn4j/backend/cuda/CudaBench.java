@@ -25,9 +25,9 @@ import java.util.SplittableRandom;
 
 /**
  * K1–K4 and S1 of BENCH_SPEC.md on the CUDA backend (run by scripts/gpu_run.sh on the GPU host; not
- * a test): warm-up 5, then the median of 30 timed iterations, each ending with a synchronisation.
- * Writes CSV rows {@code id,what,min_ms,median_ms,max_ms,gflops} to the file given as the argument.
- * The backend is {@code -Drnn4j.backend} (default cuda).
+ * a test): warm-up of at least 2 s and 5 iterations, then the median of 30 timed iterations, each
+ * ending with a synchronisation. Writes CSV rows {@code id,what,min_ms,median_ms,max_ms,gflops} to
+ * the file given as the argument. The backend is {@code -Drnn4j.backend} (default cuda).
  */
 public final class CudaBench {
   private CudaBench() {}
@@ -129,28 +129,44 @@ public final class CudaBench {
       }
     }
     Seq2SeqBatch batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
-    double[] times = new double[30];
     try (Seq2SeqModel model = new Seq2SeqModel(be, cfg, 1);
         Adam adam = new Adam(1e-3f)) {
-      for (int it = -5; it < times.length; it++) {
-        long t0 = System.nanoTime();
-        model.zeroGrad();
-        model.trainStep(batch, 0f, 1f / batch.targetTokens());
-        GradientClipping.clipGlobalNorm(model.parameters(), 5.0);
-        adam.step(model.parameters());
-        be.synchronize();
-        if (it >= 0) {
-          times[it] = (System.nanoTime() - t0) / 1e6;
-        }
-      }
+      return measure(
+          () -> {
+            model.zeroGrad();
+            model.trainStep(batch, 0f, 1f / batch.targetTokens());
+            GradientClipping.clipGlobalNorm(model.parameters(), 5.0);
+            adam.step(model.parameters());
+            be.synchronize();
+          });
+    }
+  }
+
+  /**
+   * Warm-up for at least {@link #WARMUP_NANOS} and 5 calls (so the JIT has compiled the launch
+   * path: 5 calls alone left K1 50-75 % slower than a warm run), then {@link #ITERATIONS} timed
+   * calls, in ms. torch_bench.py warms up the same way.
+   */
+  private static double[] measure(Runnable step) {
+    long start = System.nanoTime();
+    for (int n = 0; n < 5 || System.nanoTime() - start < WARMUP_NANOS; n++) {
+      step.run();
+    }
+    double[] times = new double[ITERATIONS];
+    for (int it = 0; it < times.length; it++) {
+      long t0 = System.nanoTime();
+      step.run();
+      times[it] = (System.nanoTime() - t0) / 1e6;
     }
     return times;
   }
 
+  static final long WARMUP_NANOS = 2_000_000_000L;
+  static final int ITERATIONS = 30;
+
   private static double[] run(Backend be, Workload wl) {
     RecurrentConfig cfg = RecurrentConfig.of(wl.cell(), wl.in(), wl.hid());
     boolean lstm = wl.cell().hasCellState();
-    double[] times = new double[30];
     try (RecurrentLayer layer = new RecurrentLayer(be, cfg, 1);
         Tensor x =
             be.upload(
@@ -168,23 +184,19 @@ public final class CudaBench {
                 wl.batch(),
                 wl.steps(),
                 wl.hid())) {
-      for (int it = -5; it < times.length; it++) {
-        long t0 = System.nanoTime();
-        if (wl.train()) {
-          RecurrentOutput o = layer.forward(x, null, h0, lstm ? c0 : null, true);
-          RecurrentGradients g = layer.backward(o, dy, null, null);
-          be.synchronize();
-          g.close();
-          o.close();
-        } else {
-          layer.forward(x, null, h0, lstm ? c0 : null, false).close();
-          be.synchronize();
-        }
-        if (it >= 0) {
-          times[it] = (System.nanoTime() - t0) / 1e6;
-        }
-      }
+      return measure(
+          () -> {
+            if (wl.train()) {
+              RecurrentOutput o = layer.forward(x, null, h0, lstm ? c0 : null, true);
+              RecurrentGradients g = layer.backward(o, dy, null, null);
+              be.synchronize();
+              g.close();
+              o.close();
+            } else {
+              layer.forward(x, null, h0, lstm ? c0 : null, false).close();
+              be.synchronize();
+            }
+          });
     }
-    return times;
   }
 }
