@@ -471,8 +471,7 @@ public final class CudaBackend implements Backend {
     if (cells.fusesStep(hPrev, w)) {
       cells.lstmStep(hPrev, w.mat(), gates, biasHh, cPrev, c, h, lengths, t);
     } else {
-      gemm(hPrev, false, w, gates, 1f, 1f);
-      lstmCellForward(gates, biasHh, cPrev, c, h, lengths, t);
+      Backend.super.lstmStepForward(hPrev, w, gates, biasHh, cPrev, c, h, lengths, t);
     }
   }
 
