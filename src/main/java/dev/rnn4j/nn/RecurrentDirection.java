@@ -8,12 +8,13 @@ import dev.rnn4j.tensor.Tensor;
 
 /**
  * One layer in one direction: the scan over time (Appleyard et al. 2016). Forward is one GEMM for
- * the input projection of all T steps, then per step one recurrent GEMM and one fused cell call.
- * Backward runs the cells back through time with one recurrent GEMM per step, then one GEMM each
- * for dW_ih, dW_hh and dX over all steps. Parameter gradients accumulate (+=); dX, dh0 and dc0 are
- * overwritten. Reverse directions reuse this class on time-reversed sequences. Where the backend
- * has a fused whole-sequence kernel ({@link Backend#fusedSequence}), batches without lengths (every
- * sequence T steps long) run through it instead.
+ * the input projection of all T steps, then per step one recurrent GEMM and one fused cell call
+ * (for LSTM both through {@link Backend#lstmStepForward}, which the CUDA backend runs as one kernel
+ * for small batches). Backward runs the cells back through time with one recurrent GEMM per step,
+ * then one GEMM each for dW_ih, dW_hh and dX over all steps. Parameter gradients accumulate (+=);
+ * dX, dh0 and dc0 are overwritten. Reverse directions reuse this class on time-reversed sequences.
+ * Where the backend has a fused whole-sequence kernel ({@link Backend#fusedSequence}), batches
+ * without lengths (every sequence T steps long) run through it instead.
  *
  * <p>Layouts (row-major, batch-first): x (B, T, I), y (B, T, H), gate buffers (B, T, G·H).
  */
