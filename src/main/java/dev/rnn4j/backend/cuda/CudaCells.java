@@ -107,14 +107,14 @@ final class CudaCells {
   }
 
   /**
-   * System property: the largest batch whose LSTM steps run fused (default 32, at most 64; 0 turns
-   * the fused step off). Larger batches run cuBLAS, then the cell kernel.
+   * System property: the largest batch whose LSTM steps run fused (default and most 32, the sizes
+   * checked on a GPU; 0 turns the fused step off). Larger batches run cuBLAS, then the cell kernel.
    */
   static final String FUSED_STEP_PROPERTY = "rnn4j.cuda.fusedStepMaxBatch";
 
   /** Batches up to this size run {@link #lstmStep} fused; larger ones GEMM, then cell. */
   static final int FUSED_STEP_MAX_BATCH =
-      Math.max(0, Math.min(64, Integer.getInteger(FUSED_STEP_PROPERTY, 32)));
+      Math.max(0, Math.min(32, Integer.getInteger(FUSED_STEP_PROPERTY, 32)));
 
   /**
    * Whether {@link #lstmStep} takes this step: a batch of at most {@link #FUSED_STEP_MAX_BATCH}
@@ -159,10 +159,10 @@ final class CudaCells {
     Views.shape(op, h, rows, hid, "h");
     checkBias(op, biasHh, 4 * hid);
     long shared = stepSharedBytes(rows, hid);
-    if (rows < 1 || rows > 64 || wt.ld() != 4 * hid || shared > device.maxSharedBytes()) {
+    if (rows < 1 || rows > 32 || wt.ld() != 4 * hid || shared > device.maxSharedBytes()) {
       throw new IllegalArgumentException(
           op
-              + ": needs 1 to 64 rows, a contiguous W_hh^T and at most "
+              + ": needs 1 to 32 rows, a contiguous W_hh^T and at most "
               + device.maxSharedBytes()
               + " bytes of shared memory, got "
               + rows

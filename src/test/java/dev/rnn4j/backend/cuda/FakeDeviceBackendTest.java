@@ -118,9 +118,9 @@ class FakeDeviceBackendTest {
             Mat.step(y, 1),
             lens,
             1);
-        // The largest batch the fused step may be given (64, with -Drnn4j.cuda.fusedStepMaxBatch):
-        // its launch must stay within a block and 48 KiB of shared memory.
-        int big = 64;
+        // The largest batch the fused step takes (32): its launch must stay within the device's
+        // shared memory per block.
+        int big = 32;
         try (Tensor hb = be.zeros(big, h);
             Tensor gb = be.zeros(big, 4 * h);
             Tensor cb = be.zeros(big, h)) {
