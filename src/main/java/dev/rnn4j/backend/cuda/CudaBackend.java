@@ -26,8 +26,15 @@ import java.util.logging.Logger;
  *
  * <p>System properties: {@value JCudaDevice#DEVICE_PROPERTY} (device ordinal, default 0), {@value
  * #GEMM_PROPERTY} ({@code auto}, {@code cublas} or {@code kernel}), {@value
- * JCudaDevice#SYNC_PROPERTY} (synchronise after every launch, to pin asynchronous errors on the
- * kernel that caused them).
+ * CublasGemm#TF32_PROPERTY} ({@code true}: cuBLAS may use TF32 tensor cores), {@value
+ * CudaCells#FUSED_STEP_PROPERTY} (the largest batch whose LSTM steps run as one fused kernel,
+ * default 32; 0 turns it off), {@value JCudaDevice#SYNC_PROPERTY} (synchronise after every launch,
+ * to pin asynchronous errors on the kernel that caused them), {@value JCudaDevice#LAUNCH_PROPERTY}
+ * ({@code arrays}: pass launch arguments as Java arrays, the slower way, for comparison).
+ *
+ * <p>Thread-safe: threads may share a backend (each makes the context current on first use, has its
+ * own launch-argument slots, and queues on the same stream); the allocator, the cuBLAS handle and
+ * the reduction workspace are guarded.
  */
 public final class CudaBackend implements Backend {
   /** System property choosing the GEMM implementation: auto (default), cublas or kernel. */

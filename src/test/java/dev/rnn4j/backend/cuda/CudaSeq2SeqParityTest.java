@@ -21,6 +21,9 @@ import dev.rnn4j.train.Sgd;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -153,7 +156,7 @@ class CudaSeq2SeqParityTest {
   }
 
   @Test
-  void greedyAndBeamSearchAgree() {
+  void greedyAndBeamSearchAgree() throws Exception {
     Backend gpu = CudaTestSupport.cuda();
     Backend cpu = TestBackends.cpu();
     Seq2SeqConfig cfg =
@@ -194,6 +197,26 @@ class CudaSeq2SeqParityTest {
                 what + " score", a.get(i).get(k).score(), b.get(i).get(k).score(), 1e-4, 1e-4);
           }
         }
+      }
+      // One CUDA model decoding from four threads at once gives what one thread gives.
+      List<List<Hypothesis>> single = new Translator(got).translate(sources, DecodeOptions.beam(4));
+      ExecutorService pool = Executors.newFixedThreadPool(4);
+      try {
+        List<Future<int[]>> futures = new ArrayList<>();
+        for (int k = 0; k < 32; k++) {
+          int i = k % sources.size();
+          futures.add(
+              pool.submit(
+                  () -> new Translator(got).translate(sources.get(i), DecodeOptions.beam(4))));
+        }
+        for (int k = 0; k < futures.size(); k++) {
+          assertArrayEquals(
+              single.get(k % sources.size()).get(0).tokens(),
+              futures.get(k).get(),
+              "concurrent decode " + k);
+        }
+      } finally {
+        pool.shutdown();
       }
     }
   }
