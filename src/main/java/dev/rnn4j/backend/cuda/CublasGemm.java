@@ -69,7 +69,7 @@ final class CublasGemm implements GemmEngine {
     cublasContext h = new cublasContext();
     check(cublasCreate_v2(h), "cublasCreate_v2");
     try {
-      boolean tf32 = Boolean.getBoolean(TF32_PROPERTY);
+      boolean tf32 = CudaOptions.tf32(System.getProperty(TF32_PROPERTY));
       check(
           cublasSetMathMode(h, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
           "cublasSetMathMode");

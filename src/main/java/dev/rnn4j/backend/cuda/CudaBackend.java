@@ -148,6 +148,11 @@ public final class CudaBackend implements Backend {
     return gemm.describe();
   }
 
+  /** The largest batch whose LSTM steps run as one fused kernel (0: none). */
+  int fusedStepMaxBatch() {
+    return cells.fusedStepMaxBatch();
+  }
+
   /** Number of tensors allocated and not yet closed (for leak checks). */
   public int liveTensors() {
     return live.size();

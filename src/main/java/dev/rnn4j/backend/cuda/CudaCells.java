@@ -13,10 +13,18 @@ import dev.rnn4j.tensor.Tensor;
 final class CudaCells {
   private final Device device;
   private final int maxBlocks;
+  private final int fusedStepMaxBatch;
 
+  /** Reads {@value #FUSED_STEP_PROPERTY}; throws naming it when its value is not understood. */
   CudaCells(Device device, int maxBlocks) {
     this.device = device;
     this.maxBlocks = maxBlocks;
+    this.fusedStepMaxBatch = CudaOptions.fusedStepMaxBatch(System.getProperty(FUSED_STEP_PROPERTY));
+  }
+
+  /** Batches up to this size run {@link #lstmStep} fused; larger ones GEMM, then cell. */
+  int fusedStepMaxBatch() {
+    return fusedStepMaxBatch;
   }
 
   private void launch(Kernel k, int rows, int hid, KernelArgs args) {
@@ -112,21 +120,20 @@ final class CudaCells {
    */
   static final String FUSED_STEP_PROPERTY = "rnn4j.cuda.fusedStepMaxBatch";
 
-  /** Batches up to this size run {@link #lstmStep} fused; larger ones GEMM, then cell. */
-  static final int FUSED_STEP_MAX_BATCH =
-      Math.max(0, Math.min(32, Integer.getInteger(FUSED_STEP_PROPERTY, 32)));
+  /** The largest batch the fused step kernel is checked for (its parity test ran 1 to 32). */
+  static final int FUSED_STEP_LIMIT = 32;
 
   /**
-   * Whether {@link #lstmStep} takes this step: a batch of at most {@link #FUSED_STEP_MAX_BATCH}
-   * rows, W_hh given as a plain contiguous (H, 4H) matrix (the transposed copy {@code
-   * RecurrentDirection} makes for several steps), not a backend-prepared or transposed operand, and
-   * hPrev with the partial sums fitting in a block's shared memory.
+   * Whether {@link #lstmStep} takes this step: a batch of at most {@link #fusedStepMaxBatch} rows,
+   * W_hh given as a plain contiguous (H, 4H) matrix (the transposed copy {@code RecurrentDirection}
+   * makes for several steps), not a backend-prepared or transposed operand, and hPrev with the
+   * partial sums fitting in a block's shared memory.
    */
   boolean fusesStep(Mat hPrev, GemmOperand w) {
     Mat wt = w.mat();
     int rows = hPrev.rows();
     int hid = hPrev.cols();
-    return rows <= FUSED_STEP_MAX_BATCH
+    return rows <= fusedStepMaxBatch
         && rows >= 1
         && !w.transposed()
         && w.prepared() == null
@@ -159,10 +166,15 @@ final class CudaCells {
     Views.shape(op, h, rows, hid, "h");
     checkBias(op, biasHh, 4 * hid);
     long shared = stepSharedBytes(rows, hid);
-    if (rows < 1 || rows > 32 || wt.ld() != 4 * hid || shared > device.maxSharedBytes()) {
+    if (rows < 1
+        || rows > FUSED_STEP_LIMIT
+        || wt.ld() != 4 * hid
+        || shared > device.maxSharedBytes()) {
       throw new IllegalArgumentException(
           op
-              + ": needs 1 to 32 rows, a contiguous W_hh^T and at most "
+              + ": needs 1 to "
+              + FUSED_STEP_LIMIT
+              + " rows, a contiguous W_hh^T and at most "
               + device.maxSharedBytes()
               + " bytes of shared memory, got "
               + rows

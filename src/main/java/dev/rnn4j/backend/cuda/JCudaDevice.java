@@ -417,10 +417,14 @@ final class JCudaDevice implements Device {
     }
   }
 
-  /** System property: {@code arrays} passes launch arguments as Java arrays (the old way). */
+  /**
+   * System property: {@code buffer} (default) or {@code arrays}, which passes launch arguments as
+   * Java arrays (the old way, for comparison).
+   */
   static final String LAUNCH_PROPERTY = "rnn4j.cuda.launch";
 
-  private final boolean arrayArgs = "arrays".equals(System.getProperty(LAUNCH_PROPERTY));
+  private final boolean arrayArgs =
+      CudaOptions.arrayLaunchArguments(System.getProperty(LAUNCH_PROPERTY));
   private final ThreadLocal<ArgSlots> argSlots = ThreadLocal.withInitial(ArgSlots::new);
 
   private Pointer params(KernelArgs args) {

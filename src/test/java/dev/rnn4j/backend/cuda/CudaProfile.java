@@ -88,7 +88,7 @@ public final class CudaProfile {
           2000,
           () -> be.gemm(Mat.of(h), false, Mat.of(w), false, Mat.of(gates), 1f, 0f),
           be);
-      if (batch <= CudaCells.FUSED_STEP_MAX_BATCH) {
+      if (batch <= be.fusedStepMaxBatch()) {
         try (GemmOperand op = new GemmOperand(Mat.of(w), false, null)) {
           row(
               id + " fused step (GEMM + cell) B=" + batch + " H=" + hid,
@@ -126,7 +126,7 @@ public final class CudaProfile {
               + ", launch arguments: "
               + System.getProperty(JCudaDevice.LAUNCH_PROPERTY, "buffer")
               + ", fused LSTM steps up to batch "
-              + CudaCells.FUSED_STEP_MAX_BATCH);
+              + be.fusedStepMaxBatch());
       try (Tensor t = be.zeros(1)) {
         row("empty launch (fill of 1 float)", 20000, () -> be.fill(Mat.of(t), 1f), be);
       }
