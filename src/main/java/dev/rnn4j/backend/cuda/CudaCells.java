@@ -87,6 +87,28 @@ final class CudaCells {
 
   void lstmForward(Mat gates, Tensor biasHh, Mat cPrev, Mat c, Mat h, Tensor lengths, int t) {
     String op = "lstmCellForward";
+    launch(
+        Kernel.LSTM_CELL_FORWARD,
+        gates.rows(),
+        gates.cols() / 4,
+        lstmCellArgs(op, new KernelArgs(), gates, biasHh, cPrev, c, h, lengths, t));
+  }
+
+  /**
+   * Checks the views of one LSTM cell step and appends its arguments, in the order both {@code
+   * lstm_cell_forward_f32} and the tail of {@code lstm_step_forward_f32} take them: gates, gLd,
+   * bias, cPrev, cpLd, c, cLd, h, hLd, lengths, t, B, H.
+   */
+  private static KernelArgs lstmCellArgs(
+      String op,
+      KernelArgs args,
+      Mat gates,
+      Tensor biasHh,
+      Mat cPrev,
+      Mat c,
+      Mat h,
+      Tensor lengths,
+      int t) {
     int rows = gates.rows();
     int hid = gates.cols() / 4;
     Views.shape(op, gates, rows, 4 * hid, "gates");
@@ -94,24 +116,19 @@ final class CudaCells {
     Views.shape(op, c, rows, hid, "c");
     Views.shape(op, h, rows, hid, "h");
     checkBias(op, biasHh, 4 * hid);
-    launch(
-        Kernel.LSTM_CELL_FORWARD,
-        rows,
-        hid,
-        new KernelArgs()
-            .ptr(Views.of(op, gates))
-            .i(gates.ld())
-            .ptr(Views.floats(op, biasHh))
-            .ptr(Views.of(op, cPrev))
-            .i(cPrev.ld())
-            .ptr(Views.of(op, c))
-            .i(c.ld())
-            .ptr(Views.of(op, h))
-            .i(h.ld())
-            .ptr(Views.lengths(op, lengths, rows))
-            .i(t)
-            .i(rows)
-            .i(hid));
+    return args.ptr(Views.of(op, gates))
+        .i(gates.ld())
+        .ptr(Views.floats(op, biasHh))
+        .ptr(Views.of(op, cPrev))
+        .i(cPrev.ld())
+        .ptr(Views.of(op, c))
+        .i(c.ld())
+        .ptr(Views.of(op, h))
+        .i(h.ld())
+        .ptr(Views.lengths(op, lengths, rows))
+        .i(t)
+        .i(rows)
+        .i(hid);
   }
 
   /**
@@ -160,11 +177,6 @@ final class CudaCells {
     int hid = gates.cols() / 4;
     Views.shape(op, hPrev, rows, hid, "hPrev");
     Views.shape(op, wt, hid, 4 * hid, "W_hh^T");
-    Views.shape(op, gates, rows, 4 * hid, "gates");
-    Views.shape(op, cPrev, rows, hid, "cPrev");
-    Views.shape(op, c, rows, hid, "c");
-    Views.shape(op, h, rows, hid, "h");
-    checkBias(op, biasHh, 4 * hid);
     long shared = stepSharedBytes(rows, hid);
     if (rows < 1
         || rows > FUSED_STEP_LIMIT
@@ -184,25 +196,10 @@ final class CudaCells {
               + shared
               + " bytes");
     }
+    KernelArgs head = new KernelArgs().ptr(Views.of(op, hPrev)).i(hPrev.ld()).ptr(Views.of(op, wt));
     device.launch(
         new LaunchConfig(Kernel.LSTM_STEP_FORWARD, (hid + 7) / 8, 1, 1, 512, 1, 1, (int) shared),
-        new KernelArgs()
-            .ptr(Views.of(op, hPrev))
-            .i(hPrev.ld())
-            .ptr(Views.of(op, wt))
-            .ptr(Views.of(op, gates))
-            .i(gates.ld())
-            .ptr(Views.floats(op, biasHh))
-            .ptr(Views.of(op, cPrev))
-            .i(cPrev.ld())
-            .ptr(Views.of(op, c))
-            .i(c.ld())
-            .ptr(Views.of(op, h))
-            .i(h.ld())
-            .ptr(Views.lengths(op, lengths, rows))
-            .i(t)
-            .i(rows)
-            .i(hid));
+        lstmCellArgs(op, head, gates, biasHh, cPrev, c, h, lengths, t));
   }
 
   void lstmBackward(
