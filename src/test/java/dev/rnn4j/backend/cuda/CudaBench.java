@@ -58,40 +58,50 @@ public final class CudaBench {
       String suffix = CudaOptions.tf32(System.getProperty(CublasGemm.TF32_PROPERTY)) ? "-tf32" : "";
       for (Workload wl : ws) {
         double[] ms = run(be, wl);
-        double[] s = ms.clone();
-        Arrays.sort(s);
-        double median = s[s.length / 2];
-        String row =
-            String.format(
-                Locale.ROOT,
-                "%s,%s,%.3f,%.3f,%.3f,%.1f,\"%s\"",
-                wl.id() + suffix,
-                wl.what(),
-                s[0],
-                median,
-                s[s.length - 1],
-                wl.flops() / (median * 1e6),
-                engine);
-        System.out.println(row);
-        w.println(row);
-        w.flush();
+        double median = median(ms);
+        write(
+            w,
+            wl.id() + suffix,
+            wl.what(),
+            ms,
+            String.format(Locale.ROOT, "%.1f", wl.flops() / (median * 1e6)),
+            engine);
       }
-      double[] s = s1(be);
-      Arrays.sort(s);
-      double median = s[s.length / 2];
-      String row =
+      double[] ms = s1(be);
+      String what =
           String.format(
               Locale.ROOT,
-              "S1%s,seq2seq training step (target tok/s: %.0f),%.3f,%.3f,%.3f,,\"%s\"",
-              suffix,
-              S1_BATCH * S1_LEN * 1000 / median,
-              s[0],
-              median,
-              s[s.length - 1],
-              engine);
-      System.out.println(row);
-      w.println(row);
+              "seq2seq training step (target tok/s: %.0f)",
+              S1_BATCH * S1_LEN * 1000 / median(ms));
+      write(w, "S1" + suffix, what, ms, "", engine);
     }
+  }
+
+  private static double median(double[] ms) {
+    double[] s = ms.clone();
+    Arrays.sort(s);
+    return s[s.length / 2];
+  }
+
+  /** One CSV row id,what,min_ms,median_ms,max_ms,gflops,backend, to stdout and the file. */
+  private static void write(
+      PrintWriter w, String id, String what, double[] ms, String gflops, String engine) {
+    double[] s = ms.clone();
+    Arrays.sort(s);
+    String row =
+        String.format(
+            Locale.ROOT,
+            "%s,%s,%.3f,%.3f,%.3f,%s,\"%s\"",
+            id,
+            what,
+            s[0],
+            s[s.length / 2],
+            s[s.length - 1],
+            gflops,
+            engine);
+    System.out.println(row);
+    w.println(row);
+    w.flush();
   }
 
   static final int S1_BATCH = 64;
