@@ -31,7 +31,8 @@ mkdir -p "$STAGE/lib" "$STAGE/junit"
 echo "== building the jar and the test classes"
 mvn -B -q -DskipTests package
 JAR="$(ls target/rnn4j-*.jar | grep -v -E 'sources|javadoc' | head -1)"
-if ! unzip -l "$JAR" | grep -q 'dev/rnn4j/cuda/lstm.fatbin'; then
+# (the listing is read whole: grep -q would stop early and, under pipefail, fail on unzip's SIGPIPE)
+if ! unzip -l "$JAR" | grep 'dev/rnn4j/cuda/lstm.fatbin' > /dev/null; then
   echo "gpu_bundle: $JAR has no CUDA kernels (was nvcc at /usr/local/cuda/bin/nvcc?)" >&2
   exit 1
 fi

@@ -18,7 +18,8 @@
 #   bench.log     the profile and both benchmark programs' output
 # Exit status: 0 when every test class passed.
 # Time limits: CLASS_TIMEOUT per test class (default 150 s; the classes run side by side),
-# BENCH_TIMEOUT for each profile and benchmark program (default 120 s).
+# BENCH_TIMEOUT for each profile and benchmark program (default 120 s). SKIP_BENCH=1 runs the tests
+# only (then summary.txt, env.txt, tests.log and reports.tar.gz are written).
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
@@ -27,26 +28,8 @@ ARCHIVE="${ARCHIVE:-$ROOT/bundle/rnn4j-gpu.tar.gz}"
 CLASS_TIMEOUT="${CLASS_TIMEOUT:-150}"
 BENCH_TIMEOUT="${BENCH_TIMEOUT:-120}"
 mkdir -p "$OUT"
-WORK="$(mktemp -d "${TMPDIR:-/tmp}/rnn4j-gpu.XXXXXX")"
-mkdir -p "$WORK/tmp" "$WORK/javacpp" "$WORK/logs" "$WORK/reports"
-tar -xzf "$ARCHIVE" -C "$WORK"
-
-# CUDA 13 libraries (cuBLAS, cudart) come from the PyTorch environment's nvidia wheels.
-CU13=""
-while read -r d; do
-  if [[ -d "$d/nvidia/cu13/lib" ]]; then CU13="$d/nvidia/cu13/lib"; break; fi
-done < <(python3 -c 'import site; print("\n".join(site.getsitepackages()))' 2>/dev/null)
-if [[ -n "$CU13" ]]; then
-  export LD_LIBRARY_PATH="$CU13${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}"
-fi
-unset LD_BIND_NOW
-
-JAVA="$WORK/runtime/bin/java"
-CP="$WORK/test-classes"
-for j in "$WORK"/lib/*.jar; do CP="$CP:$j"; done
-CONSOLE="$(ls "$WORK"/junit/junit-platform-console-standalone-*.jar)"
-JOPTS=(-Xmx8g --enable-native-access=ALL-UNNAMED -Djava.io.tmpdir="$WORK/tmp"
-  -Dorg.bytedeco.javacpp.cachedir="$WORK/javacpp" -XX:ErrorFile="$WORK/reports/hs_err_%p.log")
+# shellcheck source=gpu_env.sh
+source "$ROOT/scripts/gpu_env.sh"
 
 {
   echo "date: $(date -u +%FT%TZ)"
@@ -98,6 +81,13 @@ for c in "${CLASSES[@]}"; do
   cat "$WORK/logs/$short.log"
 done > "$OUT/tests.log"
 cat "$WORK/tests-summary.txt"
+
+if [[ "${SKIP_BENCH:-0}" == 1 ]]; then
+  cp "$WORK/tests-summary.txt" "$OUT/summary.txt"
+  tar -C "$WORK" -czf "$OUT/reports.tar.gz" reports
+  rm -rf "$WORK"
+  exit "$TESTS_RC"
+fi
 
 echo "== profile and benchmarks"
 {
