@@ -24,14 +24,21 @@ DATA_ARCHIVE="${DATA_ARCHIVE:-$ROOT/bundle/cmudict.tar.gz}"
 CONF="${CONF:-$ROOT/scripts/g2p_sweep.conf}"
 SWEEP_MINUTES="${SWEEP_MINUTES:-6}"
 TAG="${TAG:-sweep}"
+for f in "$ARCHIVE" "$DATA_ARCHIVE" "$CONF"; do
+  [[ -f "$f" ]] || { echo "gpu_sweep: $f is missing (see the comment at the top of $0)" >&2; exit 2; }
+done
+BASE="$(sed -n 's/^base[[:space:]]\+//p' "$CONF")"
+mapfile -t RUNS < <(grep -v -E '^[[:space:]]*(#|$)|^base[[:space:]]' "$CONF")
+if [[ -z "$BASE" || ${#RUNS[@]} == 0 ]]; then
+  echo "gpu_sweep: $CONF needs a 'base OPTIONS' line and at least one 'NAME OPTIONS' line" >&2
+  exit 2
+fi
 mkdir -p "$OUT"
 # shellcheck source=gpu_env.sh
 source "$ROOT/scripts/gpu_env.sh"
 mkdir -p "$WORK/data" "$WORK/runs"
 tar -xzf "$DATA_ARCHIVE" -C "$WORK/data"
 
-BASE="$(sed -n 's/^base[[:space:]]\+//p' "$CONF")"
-mapfile -t RUNS < <(grep -v -E '^[[:space:]]*(#|$)|^base[[:space:]]' "$CONF")
 echo "== ${#RUNS[@]} runs side by side, ${SWEEP_MINUTES} min each"
 KILL_AFTER="${KILL_SECONDS:-$(awk -v m="$SWEEP_MINUTES" 'BEGIN { printf "%d", m * 60 + 120 }')}"
 if [[ "${MPS:-0}" == 1 ]]; then
