@@ -32,7 +32,7 @@ import picocli.CommandLine.Option;
         "Learn grapheme-to-phoneme conversion from the CMUdict sample that ships with"
             + " rnn4j (4,000 words), then spell some words out and score the held-out 400.")
 final class DemoCommand implements Callable<Integer> {
-  @Option(names = "--epochs", defaultValue = "20")
+  @Option(names = "--epochs", defaultValue = "20", description = "training epochs (default 20)")
   int epochs;
 
   @Option(names = "--out", defaultValue = "target/demo-run", description = "run directory")

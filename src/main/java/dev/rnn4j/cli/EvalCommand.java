@@ -23,7 +23,7 @@ import picocli.CommandLine.Option;
     mixinStandardHelpOptions = true,
     description = "Decode a test TSV and print WER, PER, token/sequence accuracy and BLEU.")
 final class EvalCommand implements Callable<Integer> {
-  @Option(names = "--model", required = true)
+  @Option(names = "--model", required = true, description = "model directory (e.g. run/best)")
   Path model;
 
   @Option(names = "--test", required = true, description = "test TSV (source<TAB>reference)")
@@ -32,10 +32,19 @@ final class EvalCommand implements Callable<Integer> {
   @Option(names = "--beam", defaultValue = "1", description = "beam size (1: greedy)")
   int beam;
 
-  @Option(names = "--length-penalty", defaultValue = "0.6")
+  @Option(
+      names = "--length-penalty",
+      defaultValue = "0.6",
+      description =
+          "beam search: α of the length normalisation score / ((5 + len) / 6)^α; 0 ranks by"
+              + " total log-probability (default 0.6)")
   float lengthPenalty;
 
-  @Option(names = "--max-length", defaultValue = "100")
+  @Option(
+      names = "--max-length",
+      defaultValue = "100",
+      description =
+          "test pairs with a longer side (in tokens) are skipped and reported (default 100)")
   int maxLength;
 
   @Mixin BackendOptions backendOptions = new BackendOptions();

@@ -24,7 +24,10 @@ public final class ModelOptions {
       description = "encoder size per direction")
   int encoderHidden;
 
-  @Option(names = "--encoder-layers", defaultValue = "2")
+  @Option(
+      names = "--encoder-layers",
+      defaultValue = "2",
+      description = "encoder layers (default 2)")
   int encoderLayers;
 
   @Option(
@@ -32,10 +35,16 @@ public final class ModelOptions {
       description = "one-directional encoder (default: bidirectional)")
   boolean unidirectional;
 
-  @Option(names = "--decoder-hidden", defaultValue = "512")
+  @Option(
+      names = "--decoder-hidden",
+      defaultValue = "512",
+      description = "decoder size (default 512)")
   int decoderHidden;
 
-  @Option(names = "--decoder-layers", defaultValue = "2")
+  @Option(
+      names = "--decoder-layers",
+      defaultValue = "2",
+      description = "decoder layers (default 2)")
   int decoderLayers;
 
   @Option(

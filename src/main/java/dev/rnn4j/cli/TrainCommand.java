@@ -53,10 +53,17 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--bpe-merges", defaultValue = "8000", description = "merges of learned BPE")
   int bpeMerges;
 
-  @Option(names = "--min-freq", defaultValue = "1")
+  @Option(
+      names = "--min-freq",
+      defaultValue = "1",
+      description = "rarer tokens map to UNK in the vocabularies (default 1: keep all)")
   int minFreq;
 
-  @Option(names = "--max-vocab", defaultValue = "50000")
+  @Option(
+      names = "--max-vocab",
+      defaultValue = "50000",
+      description =
+          "most frequent tokens kept per vocabulary, PAD/BOS/EOS/UNK included (default 50000)")
   int maxVocab;
 
   @Option(names = "--max-length", defaultValue = "100", description = "longer pairs are skipped")
@@ -64,7 +71,7 @@ final class TrainCommand implements Callable<Integer> {
 
   @Mixin ModelOptions model;
 
-  @Option(names = "--batch-size", defaultValue = "64")
+  @Option(names = "--batch-size", defaultValue = "64", description = "pairs per batch (default 64)")
   int batchSize;
 
   @Mixin TrainingOptions training;

@@ -34,7 +34,10 @@ public final class TrainingOptions {
       description = "global gradient-norm limit (0: none)")
   double clip;
 
-  @Option(names = "--label-smoothing", defaultValue = "0")
+  @Option(
+      names = "--label-smoothing",
+      defaultValue = "0",
+      description = "share of the target probability spread over the vocabulary (default 0)")
   float labelSmoothing;
 
   @Option(

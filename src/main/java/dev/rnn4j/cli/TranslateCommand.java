@@ -42,13 +42,24 @@ final class TranslateCommand implements Callable<Integer> {
   @Option(names = "--n-best", defaultValue = "1", description = "outputs per input")
   int nBest;
 
-  @Option(names = "--length-penalty", defaultValue = "0.6")
+  @Option(
+      names = "--length-penalty",
+      defaultValue = "0.6",
+      description =
+          "beam search: α of the length normalisation score / ((5 + len) / 6)^α; 0 ranks by"
+              + " total log-probability (default 0.6)")
   float lengthPenalty;
 
-  @Option(names = "--max-length-ratio", defaultValue = "2.0")
+  @Option(
+      names = "--max-length-ratio",
+      defaultValue = "2.0",
+      description = "an output stops after ratio × input length + 10 tokens (default 2.0)")
   float maxLenRatio;
 
-  @Option(names = "--batch-size", defaultValue = "64")
+  @Option(
+      names = "--batch-size",
+      defaultValue = "64",
+      description = "inputs decoded together (default 64)")
   int batchSize;
 
   @Option(
