@@ -6,6 +6,7 @@ import dev.rnn4j.data.Batcher;
 import dev.rnn4j.data.Example;
 import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
+import dev.rnn4j.io.AtomicFiles;
 import dev.rnn4j.metrics.Scores;
 import dev.rnn4j.seq2seq.DecodeOptions;
 import dev.rnn4j.seq2seq.ModelDirectory;
@@ -78,18 +79,6 @@ final class TrainRun {
   }
 
   /** Removes a model directory written by {@link ModelDirectory#save}, if it exists. */
-  private static void deleteModelDirectory(Path dir) throws IOException {
-    if (!Files.isDirectory(dir)) {
-      return;
-    }
-    try (var files = Files.list(dir)) {
-      for (Path f : files.toList()) {
-        Files.delete(f);
-      }
-    }
-    Files.delete(dir);
-  }
-
   /** Everything one training run needs. */
   record Setup(
       Seq2SeqConfig config,
@@ -175,7 +164,7 @@ final class TrainRun {
               int finished = st.epoch - 1;
               ModelDirectory.save(
                   s.out().resolve(epochDir(finished)), m, srcVocab, tgtVocab, srcTok, tgtTok, null);
-              deleteModelDirectory(s.out().resolve(epochDir(finished - s.keepEpochs())));
+              AtomicFiles.deleteDirectory(s.out().resolve(epochDir(finished - s.keepEpochs())));
             }
           };
       Trainer.Result r =

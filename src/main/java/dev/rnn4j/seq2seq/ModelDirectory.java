@@ -7,6 +7,7 @@ import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
 import dev.rnn4j.data.WhitespaceTokenizer;
 import dev.rnn4j.io.AtomicFiles;
+import dev.rnn4j.io.FileChecksums;
 import dev.rnn4j.io.FileFormatException;
 import dev.rnn4j.io.HostTensor;
 import dev.rnn4j.io.Json;
@@ -17,6 +18,7 @@ import dev.rnn4j.train.Adam;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.Trainer;
 import java.io.IOException;
+import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -32,11 +34,17 @@ import java.util.Map;
  * model.safetensors} (parameters under their PyTorch-style names, readable by {@code
  * safetensors.torch.load_file}), {@code source.vocab}, {@code target.vocab}, optional {@code
  * source.bpe}/{@code target.bpe}, and for resuming {@code trainer.json} and {@code
- * optimizer.safetensors}. Directories are written atomically: a crash leaves the previous version.
+ * optimizer.safetensors}. {@code config.json}, written last, records the SHA-256 of every other
+ * file, and loading refuses a file that does not match (a vocabulary swapped for another of the
+ * same size would otherwise translate wrongly without a word). Directories are written atomically
+ * (see {@link AtomicFiles#writeDirectory}): a reader always finds a complete version, and a crash
+ * leaves the previous one.
  */
 public final class ModelDirectory {
   static final String FORMAT = "rnn4j-seq2seq";
   static final int VERSION = 1;
+  static final String CHECKSUMS = "sha256";
+  private static final int LOAD_ATTEMPTS = 3;
 
   private ModelDirectory() {}
 
@@ -83,8 +91,6 @@ public final class ModelDirectory {
     AtomicFiles.writeDirectory(
         dir,
         d -> {
-          Files.writeString(
-              d.resolve("config.json"), Json.writePretty(cfg), StandardCharsets.UTF_8);
           SafeTensors.write(d.resolve("model.safetensors"), params, Map.of("format", "pt"));
           src.save(d.resolve("source.vocab"));
           tgt.save(d.resolve("target.vocab"));
@@ -94,9 +100,14 @@ public final class ModelDirectory {
           if (tgtTok instanceof BpeTokenizer b) {
             b.save(d.resolve("target.bpe"));
           }
+          // The model's files only: the training state is optional (Spark ships a model
+          // without it) and is read only by a resume, from the same version.
+          cfg.put(CHECKSUMS, FileChecksums.of(d, "config.json"));
           if (training != null) {
             saveTraining(d, model, training);
           }
+          Files.writeString(
+              d.resolve("config.json"), Json.writePretty(cfg), StandardCharsets.UTF_8);
         });
   }
 
@@ -141,24 +152,45 @@ public final class ModelDirectory {
     return out;
   }
 
-  /** Loads a model directory onto a backend; a bad or foreign directory gets a clear message. */
+  /**
+   * Loads a model directory onto a backend; a bad or foreign directory gets a clear message. All
+   * files are read from one version of the directory: when a training run saves a new one while
+   * this reads (a file vanishes or no longer matches its checksum), the load starts again on the
+   * new version. Reads only; never changes the directory.
+   */
   public static Loaded load(Path dir, Backend be) throws IOException {
-    AtomicFiles.recoverDirectory(dir);
+    for (int attempt = 1; ; attempt++) {
+      Path version = AtomicFiles.resolveForReading(dir);
+      try {
+        return loadVersion(dir, version, be);
+      } catch (IOException e) {
+        boolean replacedMeanwhile = !AtomicFiles.resolveForReading(dir).equals(version);
+        if (!replacedMeanwhile || attempt == LOAD_ATTEMPTS) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  private static Loaded loadVersion(Path given, Path dir, Backend be) throws IOException {
     if (!Files.isDirectory(dir)) {
       throw new NoSuchFileException(
-          dir
+          given
               + ": not a model directory (expected config.json,"
               + " model.safetensors, source.vocab, target.vocab)");
     }
-    Path cfgFile = dir.resolve("config.json");
+    Path cfgFile = given.resolve("config.json");
     Map<String, Object> cfg;
     try {
-      cfg = Json.parseObject(Files.readString(cfgFile, StandardCharsets.UTF_8));
+      cfg = Json.parseObject(Files.readString(dir.resolve("config.json"), StandardCharsets.UTF_8));
     } catch (NoSuchFileException e) {
       throw new FileFormatException(cfgFile.toString(), "missing: this is not an rnn4j model");
+    } catch (CharacterCodingException e) {
+      throw new FileFormatException(cfgFile.toString(), "not UTF-8 text: " + e, e);
     } catch (IllegalArgumentException e) {
       throw new FileFormatException(cfgFile.toString(), "not valid JSON: " + e.getMessage(), e);
     }
+    FileChecksums.verify(given, dir, "config.json", cfg.get(CHECKSUMS));
     Seq2SeqConfig config;
     Tokenizer srcTok;
     Tokenizer tgtTok;
@@ -185,7 +217,7 @@ public final class ModelDirectory {
     Vocabulary tgt = Vocabulary.load(dir.resolve("target.vocab"));
     if (src.size() != config.srcVocab() || tgt.size() != config.tgtVocab()) {
       throw new FileFormatException(
-          dir.toString(),
+          given.toString(),
           "vocabulary sizes "
               + src.size()
               + "/"
@@ -231,7 +263,7 @@ public final class ModelDirectory {
 
   /** The seed of the run that saved this checkpoint (model construction, data order, dropout). */
   public static long trainingSeed(Path dir) throws IOException {
-    Path tj = dir.resolve("trainer.json");
+    Path tj = AtomicFiles.resolveForReading(dir).resolve("trainer.json");
     try {
       return Json.getLong(Json.parseObject(Files.readString(tj, StandardCharsets.UTF_8)), "seed");
     } catch (NoSuchFileException e) {
@@ -244,7 +276,8 @@ public final class ModelDirectory {
 
   /** Restores optimizer and trainer state saved with {@link TrainingState}; returns the seed. */
   public static long loadTraining(
-      Path dir, Seq2SeqModel model, Optimizer opt, Trainer.TrainerState s) throws IOException {
+      Path given, Seq2SeqModel model, Optimizer opt, Trainer.TrainerState s) throws IOException {
+    Path dir = AtomicFiles.resolveForReading(given);
     Path tj = dir.resolve("trainer.json");
     Map<String, Object> j;
     try {

@@ -1,5 +1,6 @@
 package dev.rnn4j.spark;
 
+import dev.rnn4j.io.AtomicFiles;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
@@ -34,11 +35,15 @@ final class ModelFiles implements Serializable {
     this.files = files;
   }
 
-  /** Reads the regular files of {@code dir} (a directory written by ModelDirectory.save). */
-  static ModelFiles read(Path dir) throws IOException {
+  /**
+   * Reads the regular files of {@code given} (a directory written by ModelDirectory.save), all from
+   * its current version even while a training run saves a new one.
+   */
+  static ModelFiles read(Path given) throws IOException {
+    Path dir = AtomicFiles.resolveForReading(given);
     if (!Files.isRegularFile(dir.resolve("config.json"))) {
       throw new IOException(
-          dir
+          given
               + ": not a model directory (no config.json); pass a directory written by rnn4j"
               + " training, e.g. runs/g2p/best");
     }
