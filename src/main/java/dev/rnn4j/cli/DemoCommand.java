@@ -14,6 +14,7 @@ import dev.rnn4j.seq2seq.Hypothesis;
 import dev.rnn4j.seq2seq.ModelDirectory;
 import dev.rnn4j.seq2seq.Seq2SeqConfig;
 import dev.rnn4j.seq2seq.Translator;
+import dev.rnn4j.train.DivergenceGuard;
 import dev.rnn4j.train.TrainOptions;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -86,7 +87,7 @@ final class DemoCommand implements Callable<Integer> {
     try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,
-          new TrainRun.Setup(cfg, opts, 32, 400, out, null, 0, 0),
+          new TrainRun.Setup(cfg, opts, 32, 400, out, null, 0, 0, DivergenceGuard.DEFAULT_PATIENCE),
           train.encode(src, tgt),
           devEx,
           src,

@@ -29,11 +29,18 @@ public final class Main implements Callable<Integer> {
     return 0;
   }
 
+  /** Exit code of a training run stopped because it diverged (bad input and options give 2). */
+  public static final int EXIT_DIVERGED = 3;
+
   /** Runs the command line and returns its exit code (never calls System.exit). */
   public static int run(String... args) {
     CommandLine cl = new CommandLine(new Main());
     cl.setExecutionExceptionHandler(
         (ex, line, parsed) -> {
+          if (ex instanceof dev.rnn4j.train.TrainingDivergedException) {
+            line.getErr().println("rnn4j: error: " + ex.getMessage());
+            return EXIT_DIVERGED;
+          }
           if (ex instanceof IllegalArgumentException
               || ex instanceof java.io.IOException
               || ex instanceof java.io.UncheckedIOException

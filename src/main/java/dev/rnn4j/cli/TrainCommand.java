@@ -93,6 +93,15 @@ final class TrainCommand implements Callable<Integer> {
               + " `rnn4j average` (0: none)")
   int keepEpochs;
 
+  @Option(
+      names = "--divergence-patience",
+      defaultValue = "10",
+      description =
+          "an update whose loss or gradient is NaN or infinite is skipped; after N skipped in a"
+              + " row (or a non-finite weight) training stops with exit code 3, keeping the"
+              + " checkpoints saved before (default 10)")
+  int divergencePatience;
+
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
   static Tokenizer tokenizer(String name, String option, List<String> texts, int merges) {
@@ -171,7 +180,8 @@ final class TrainCommand implements Callable<Integer> {
               out,
               resume,
               timeLimitMinutes * 60,
-              keepEpochs),
+              keepEpochs,
+              divergencePatience),
           trainEx,
           devEx,
           srcVocab,

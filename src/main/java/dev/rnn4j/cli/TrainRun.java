@@ -88,7 +88,8 @@ final class TrainRun {
       Path out,
       Path resume,
       double maxSeconds,
-      int keepEpochs) {
+      int keepEpochs,
+      int divergencePatience) {
     Setup {
       TrainingOptions.checkDevMetricLimit(devMetricLimit);
       if (keepEpochs < 0) {
@@ -170,6 +171,7 @@ final class TrainRun {
       Trainer.Result r =
           new Trainer(s.options(), log)
               .withTimeLimit(s.maxSeconds())
+              .withDivergencePatience(s.divergencePatience())
               .fit(model, opt, state, data(batcher), devBatches, wer, ckpt, s.out());
       log.printf(
           Locale.ROOT,

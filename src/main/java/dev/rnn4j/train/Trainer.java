@@ -13,10 +13,12 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Teacher-forced training of a {@link Seq2SeqModel}: gradient accumulation, global-norm clipping (a
- * step with a non-finite gradient is skipped and counted), a learning-rate schedule with decay on
- * plateau, validation each epoch (loss and a task metric), early stopping, the best checkpoint
- * kept, a progress bar and a loss-curve SVG. Not thread-safe.
+ * Teacher-forced training of a {@link Seq2SeqModel}: gradient accumulation, global-norm clipping, a
+ * {@link DivergenceGuard} (an update with a non-finite loss or gradient is skipped and counted; too
+ * many in a row, or a non-finite weight, stop the run with a {@link TrainingDivergedException}, and
+ * a non-finite model is never saved), a learning-rate schedule with decay on plateau, validation
+ * each epoch (loss and a task metric), early stopping, the best checkpoint kept, a progress bar and
+ * a loss-curve SVG. Not thread-safe.
  */
 public final class Trainer {
   /** Batches of one epoch, in a deterministic order given the epoch number. */
@@ -60,6 +62,7 @@ public final class Trainer {
   private final TrainOptions opts;
   private final PrintStream log;
   private double maxSeconds;
+  private int divergencePatience = DivergenceGuard.DEFAULT_PATIENCE;
 
   public Trainer(TrainOptions opts, PrintStream log) {
     this.opts = opts;
@@ -79,8 +82,21 @@ public final class Trainer {
   }
 
   /**
+   * Stops the run (with a {@link TrainingDivergedException}) after this many updates in a row were
+   * skipped for a non-finite loss or gradient (default {@link DivergenceGuard#DEFAULT_PATIENCE}).
+   */
+  public Trainer withDivergencePatience(int updates) {
+    new DivergenceGuard(updates); // validates
+    this.divergencePatience = updates;
+    return this;
+  }
+
+  /**
    * Trains until the epochs run out or early stopping. {@code state} may come from a checkpoint
    * (then training continues where it stopped, drawing the same batches and dropout masks).
+   *
+   * @throws TrainingDivergedException when the loss, the gradients or the weights stop being finite
+   *     and do not recover; the checkpoints saved before are left as they were
    */
   public Result fit(
       Seq2SeqModel model,
@@ -97,6 +113,7 @@ public final class Trainer {
       state.lr = opts.lr();
     }
     List<Parameter> params = model.parameters();
+    DivergenceGuard guard = new DivergenceGuard(divergencePatience);
     int firstEpoch = state.epoch;
     long t0 = System.nanoTime();
     double seconds = 0;
@@ -107,8 +124,10 @@ public final class Trainer {
         it.next();
       }
       ProgressBar bar = new ProgressBar(log);
-      double lossSum = 0;
+      double lossSum = 0; // over the applied updates' batches
       long tokens = 0;
+      double windowLoss = 0; // over the batches of the update being accumulated
+      long windowTokens = 0;
       long epochStart = System.nanoTime();
       int inAccum = 0;
       model.zeroGrad();
@@ -116,8 +135,8 @@ public final class Trainer {
         Seq2SeqBatch b = it.next();
         Seq2SeqModel.Loss loss =
             model.trainStep(b, opts.labelSmoothing(), 1f / (b.targetTokens() * opts.accumulate()));
-        lossSum += loss.sum();
-        tokens += loss.tokens();
+        windowLoss += loss.sum();
+        windowTokens += loss.tokens();
         state.batchInEpoch++;
         if (++inAccum == opts.accumulate() || !it.hasNext()) {
           inAccum = 0;
@@ -125,18 +144,24 @@ public final class Trainer {
               opts.clipNorm() > 0
                   ? GradientClipping.clipGlobalNorm(params, opts.clipNorm())
                   : GradientClipping.globalNorm(params);
-          if (Double.isFinite(norm)) {
+          if (guard.admit(windowLoss, norm, params, context(state))) {
             state.updates++;
             opt.setLearningRate(schedule.at(state.updates, state.lr));
             opt.step(params);
+            guard.applied(params, context(state));
+            lossSum += windowLoss;
+            tokens += windowTokens;
           } else {
             state.skippedSteps++;
             log.printf(
                 Locale.ROOT,
-                "%nskipped an update: gradient norm is %s (loss %.4f)%n",
+                "%nskipped an update: loss %s, gradient norm %s (%d in a row)%n",
+                windowLoss / Math.max(1, windowTokens),
                 norm,
-                loss.mean());
+                guard.skippedInARow());
           }
+          windowLoss = 0;
+          windowTokens = 0;
           model.zeroGrad();
         }
         double secs = (System.nanoTime() - epochStart) / 1e9;
@@ -158,6 +183,11 @@ public final class Trainer {
       boolean stop = opts.earlyStopPatience() > 0 && state.badEpochs >= opts.earlyStopPatience();
       double epochSeconds = seconds / Math.max(1, state.epoch - firstEpoch + 1);
       boolean outOfTime = maxSeconds > 0 && seconds + epochSeconds > maxSeconds;
+      DivergenceGuard.checkWeights(params, context(state)); // never save a non-finite model
+      if (!dev.isEmpty()) {
+        DivergenceGuard.checkDevLoss(
+            state.devCurve.get(state.devCurve.size() - 1)[1], context(state));
+      }
       int finishedEpoch = state.epoch;
       // The saved state points at the next epoch, so a resumed run starts there.
       state.epoch++;
@@ -189,6 +219,10 @@ public final class Trainer {
       }
     }
     return new Result(opts.epochs(), state.best, state.updates, state.skippedSteps, seconds);
+  }
+
+  private DivergenceGuard.Context context(TrainerState state) {
+    return new DivergenceGuard.Context(state.epoch, state.updates, state.lr, opts.clipNorm());
   }
 
   /**

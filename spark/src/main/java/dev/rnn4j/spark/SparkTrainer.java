@@ -3,9 +3,11 @@ package dev.rnn4j.spark;
 import dev.rnn4j.data.Batcher;
 import dev.rnn4j.seq2seq.Seq2SeqBatch;
 import dev.rnn4j.seq2seq.Seq2SeqModel;
+import dev.rnn4j.train.DivergenceGuard;
 import dev.rnn4j.train.LossCurve;
 import dev.rnn4j.train.LrSchedule;
 import dev.rnn4j.train.Optimizer;
+import dev.rnn4j.train.TrainOptions;
 import dev.rnn4j.train.Trainer;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -177,7 +179,7 @@ public final class SparkTrainer {
               && opts.checkpointEvery() > 0
               && state.batchInEpoch < plan.length
               && before / opts.checkpointEvery() != after / opts.checkpointEvery()) {
-            save(ckpt, "last", model, opt, state);
+            save(ckpt, "last", model, opt, state, t);
           }
           listener.afterStep(step, mean, state);
         }
@@ -193,9 +195,9 @@ public final class SparkTrainer {
         state.batchInEpoch = 0;
         if (ckpt != null) {
           if (improved) {
-            save(ckpt, "best", model, opt, state);
+            save(ckpt, "best", model, opt, state, t);
           }
-          save(ckpt, "last", model, opt, state);
+          save(ckpt, "last", model, opt, state, t);
         }
         if (runDir != null) {
           try {
@@ -229,7 +231,12 @@ public final class SparkTrainer {
       String tag,
       Seq2SeqModel model,
       Optimizer opt,
-      Trainer.TrainerState state) {
+      Trainer.TrainerState state,
+      TrainOptions t) {
+    // A model whose weights overflowed is never written over a good checkpoint.
+    DivergenceGuard.checkWeights(
+        model.parameters(),
+        new DivergenceGuard.Context(state.epoch, state.updates, state.lr, t.clipNorm()));
     try {
       ckpt.save(tag, model, opt, state);
     } catch (IOException e) {
