@@ -19,6 +19,7 @@ import picocli.CommandLine.Option;
       TranslateCommand.class,
       EvalCommand.class,
       AverageCommand.class,
+      DataCommand.class,
       Main.LstmDemoCommand.class
     })
 public final class Main implements Callable<Integer> {
