@@ -164,6 +164,9 @@ public final class Json {
    */
   public static Object parse(String text) {
     Parser p = new Parser(text);
+    if (text.startsWith("\uFEFF")) {
+      p.pos = 1; // a UTF-8 byte-order mark, which RFC 8259 lets parsers ignore
+    }
     p.skipWhitespace();
     Object v = p.value(0);
     p.skipWhitespace();
@@ -233,12 +236,12 @@ public final class Json {
   private static <T> T get(Map<String, Object> obj, String key, Class<T> type, String expected) {
     if (!obj.containsKey(key)) {
       throw new IllegalArgumentException(
-          "missing key \"" + key + "\" (present: " + obj.keySet() + ")");
+          "missing key " + Visible.quote(key) + " (present: " + obj.keySet() + ")");
     }
     Object v = obj.get(key);
     if (!type.isInstance(v)) {
       throw new IllegalArgumentException(
-          "key \"" + key + "\": expected " + expected + ", got " + typeName(v));
+          "key " + Visible.quote(key) + ": expected " + expected + ", got " + typeName(v));
     }
     return type.cast(v);
   }
@@ -275,7 +278,7 @@ public final class Json {
     IllegalArgumentException error(String what) {
       String near =
           pos < s.length()
-              ? " near '" + s.substring(pos, Math.min(s.length(), pos + 16)) + "'"
+              ? " near " + Visible.quote(s.substring(pos, Math.min(s.length(), pos + 16)))
               : "";
       return new IllegalArgumentException("invalid JSON at offset " + pos + ": " + what + near);
     }

@@ -344,7 +344,7 @@ public final class SafeTensors {
   }
 
   private static Info info(String file, String name, Object value) throws FileFormatException {
-    String where = "tensor \"" + name + "\": ";
+    String where = "tensor " + Visible.quote(name) + ": ";
     if (!(value instanceof Map<?, ?> raw)) {
       throw new FileFormatException(
           file, where + "entry is " + Json.typeName(value) + ", expected an object");

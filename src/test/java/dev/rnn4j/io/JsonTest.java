@@ -121,6 +121,19 @@ class JsonTest {
     assertTrue(e.getMessage().startsWith("invalid JSON at offset "), e.getMessage());
   }
 
+  /** A config file saved by a Windows editor starts with a byte-order mark; RFC 8259 allows it. */
+  @Test
+  void ignoresALeadingByteOrderMark() {
+    assertEquals(Map.of("a", 1L), Json.parse("\uFEFF{\"a\": 1}"));
+  }
+
+  @Test
+  void errorSnippetShowsInvisibleCharacters() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": 1,\u0000\r}"));
+    assertTrue(e.getMessage().contains("near \"\\u0000\\r}\""), e.getMessage());
+  }
+
   @Test
   void rejectsDuplicateKeysNamingThem() {
     IllegalArgumentException e =
