@@ -157,7 +157,8 @@ public final class LineReader {
     }
     boolean tooLong = length > maxLineBytes;
     if (tooLong) {
-      stop = wholeCharacters(line, off, Math.min(stop, maxLineBytes));
+      // The limit counts a byte-order mark, which may leave nothing of the line's text.
+      stop = wholeCharacters(line, off, Math.max(off, Math.min(stop, maxLineBytes)));
     }
     String text = utf8.decode(line, off, stop - off);
     long malformedAt = text == null ? start + off + utf8.errorOffset() : -1;

@@ -236,7 +236,7 @@ public final class Json {
   private static <T> T get(Map<String, Object> obj, String key, Class<T> type, String expected) {
     if (!obj.containsKey(key)) {
       throw new IllegalArgumentException(
-          "missing key " + Visible.quote(key) + " (present: " + obj.keySet() + ")");
+          "missing key " + Visible.quote(key) + " (present: " + visibleKeys(obj) + ")");
     }
     Object v = obj.get(key);
     if (!type.isInstance(v)) {
@@ -244,6 +244,15 @@ public final class Json {
           "key " + Visible.quote(key) + ": expected " + expected + ", got " + typeName(v));
     }
     return type.cast(v);
+  }
+
+  /** The keys of {@code obj}, each quoted by {@link Visible#quote}, for error messages. */
+  private static String visibleKeys(Map<String, Object> obj) {
+    StringBuilder sb = new StringBuilder("[");
+    for (String k : obj.keySet()) {
+      sb.append(sb.length() == 1 ? "" : ", ").append(Visible.quote(k));
+    }
+    return sb.append(']').toString();
   }
 
   /** The JSON type name of a parsed value, for error messages. */
@@ -495,7 +504,12 @@ public final class Json {
           // falls through to a double, like most parsers
         }
       }
-      return Double.parseDouble(text);
+      double d = Double.parseDouble(text);
+      if (Double.isInfinite(d)) {
+        pos = start;
+        throw error("number " + text + " is outside the range of a double (about ±1.8e308)");
+      }
+      return d;
     }
 
     private void digits() {

@@ -78,6 +78,15 @@ class LineReaderTest {
     assertTrue(lines.get(2).tooLong());
   }
 
+  /** Fuzz finding: a limit shorter than the byte-order mark cut the text at a negative length. */
+  @Test
+  void aLimitShorterThanTheByteOrderMarkLeavesAnEmptyPrefix() throws IOException {
+    LineReader.Line l = read(utf8("\uFEFFabc\n"), 2).get(0);
+    assertTrue(l.tooLong());
+    assertEquals("", l.text());
+    assertEquals(6, l.length());
+  }
+
   /** 256 MB without a line end: counted, not stored; the reader allocates well under 1 MB. */
   @Test
   void aHugeLineWithoutLineEndUsesBoundedMemory() throws IOException {
