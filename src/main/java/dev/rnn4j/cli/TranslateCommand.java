@@ -98,8 +98,9 @@ final class TranslateCommand implements Callable<Integer> {
       names = "--max-line-bytes",
       defaultValue = "65536",
       description =
-          "longest input line in bytes read into memory (default 65536); the rest of a longer"
-              + " line is skipped unread and the line is reported and left empty, or cut with"
+          "longest input line in bytes kept in memory (default 65536); the rest of a longer"
+              + " line is read past without being stored, and the line is reported and left"
+              + " empty, or cut with"
               + " --truncate")
   int maxLineBytes;
 
