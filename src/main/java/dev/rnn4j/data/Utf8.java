@@ -1,15 +1,12 @@
 package dev.rnn4j.data;
 
 import dev.rnn4j.io.FileFormatException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -52,11 +49,6 @@ final class Utf8 {
   /** Offset, from the start of the last decoded range, of its first malformed byte; -1 if none. */
   int errorOffset() {
     return errorOffset;
-  }
-
-  /** A whole file as strict UTF-8; the error names the byte offset and line of a malformed byte. */
-  static String readFile(Path file) throws IOException {
-    return decodeFile(Files.readAllBytes(file), file.toString());
   }
 
   /**
