@@ -2,7 +2,9 @@ package dev.rnn4j.data;
 
 import dev.rnn4j.io.AtomicFiles;
 import dev.rnn4j.io.FileFormatException;
+import dev.rnn4j.io.Visible;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -30,7 +32,8 @@ import java.util.TreeSet;
  * collapsed to single spaces and trimmed, provided no word of {@code s} contains the marker.
  *
  * <p><b>File format</b> (UTF-8, compatible in spirit with subword-nmt): the line {@value #HEADER},
- * the line {@code #marker MARKER}, then one merge per line as {@code LEFT RIGHT}.
+ * the line {@code #marker MARKER}, then one merge per line as {@code LEFT RIGHT}; {@code \r\n} line
+ * ends are read too.
  *
  * <p>Thread-safety: immutable; safe to share between threads.
  */
@@ -77,7 +80,11 @@ public final class BpeTokenizer implements Tokenizer {
       Merge m = this.merges.get(i);
       if (ranks.putIfAbsent(m, i) != null) {
         throw new IllegalArgumentException(
-            "merge \"" + m.left() + " " + m.right() + "\" appears twice (at " + ranks.get(m) + ")");
+            "merge "
+                + Visible.quote(m.left() + " " + m.right())
+                + " appears twice (at "
+                + ranks.get(m)
+                + ")");
       }
     }
   }
@@ -85,7 +92,7 @@ public final class BpeTokenizer implements Tokenizer {
   private static void checkMarker(String marker) {
     if (marker == null || marker.isEmpty() || marker.chars().anyMatch(Character::isWhitespace)) {
       throw new IllegalArgumentException(
-          "end-of-word marker must be non-empty without whitespace, got \"" + marker + "\"");
+          "end-of-word marker must be non-empty without whitespace, got " + Visible.quote(marker));
     }
   }
 
@@ -282,21 +289,36 @@ public final class BpeTokenizer implements Tokenizer {
   }
 
   /**
-   * Reads a file written by {@link #save}.
+   * Reads a file written by {@link #save}. A UTF-8 byte-order mark at the start and a {@code \r}
+   * before each line end (files edited on Windows) are ignored.
    *
    * @throws FileFormatException if the file is not valid UTF-8 or not a merges file; the message
    *     names the line
    */
   public static BpeTokenizer load(Path file) throws IOException {
-    String name = file.toString();
-    List<String> lines = Utf8.readFile(file).lines().toList();
+    return read(Files.readAllBytes(file), file.toString());
+  }
+
+  /** {@link #load} of a file's bytes; {@code name} labels errors. */
+  static BpeTokenizer read(byte[] bytes, String name) throws FileFormatException {
+    List<String> lines = Utf8.lines(Utf8.decodeFile(bytes, name));
     if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
       throw new FileFormatException(
           name,
-          "first line is not \"" + HEADER + "\"; not an rnn4j BPE merges file (see BpeTokenizer)");
+          "first line is "
+              + Visible.quote(lines.isEmpty() ? "" : lines.get(0))
+              + ", expected \""
+              + HEADER
+              + "\"; not an rnn4j BPE merges file (see BpeTokenizer)");
     }
     if (lines.size() < 2 || !lines.get(1).startsWith(MARKER_LINE)) {
-      throw new FileFormatException(name, "line 2 must be \"" + MARKER_LINE + "<marker>\"");
+      throw new FileFormatException(
+          name,
+          "line 2 is "
+              + Visible.quote(lines.size() < 2 ? "" : lines.get(1))
+              + ", expected \""
+              + MARKER_LINE
+              + "<marker>\"");
     }
     String marker = lines.get(1).substring(MARKER_LINE.length());
     List<Merge> merges = new ArrayList<>(lines.size() - 2);
@@ -306,7 +328,8 @@ public final class BpeTokenizer implements Tokenizer {
       int lineNo = i + 1;
       if (parts.length != 2 || parts[0].isEmpty() || parts[1].isEmpty()) {
         throw new FileFormatException(
-            name, "line " + lineNo + " is \"" + lines.get(i) + "\", expected \"LEFT RIGHT\"");
+            name,
+            "line " + lineNo + " is " + Visible.quote(lines.get(i)) + ", expected \"LEFT RIGHT\"");
       }
       Merge m = new Merge(parts[0], parts[1]);
       Integer prev = seen.put(m, lineNo);

@@ -10,7 +10,7 @@ import java.util.function.ToIntFunction;
 
 /**
  * Streams a tab-separated parallel corpus, one {@code source<TAB>target} pair per line, in UTF-8.
- * The file is read in fixed-size blocks and handed on line by line, so files larger than memory
+ * The file is read by a {@link LineReader} and handed on line by line, so files larger than memory
  * work; memory use is bounded by the line byte limit.
  *
  * <p>Every line is either passed to the sink or counted in the {@link CorpusReport} with its line
@@ -26,8 +26,6 @@ public final class ParallelCorpusReader {
 
   /** Default number of line numbers a report keeps per reason. */
   public static final int DEFAULT_LISTED_LINES = 10;
-
-  private static final int BLOCK = 1 << 16;
 
   private final int maxLength;
   private final ToIntFunction<String> sourceLength;
@@ -112,93 +110,27 @@ public final class ParallelCorpusReader {
   public CorpusReport read(InputStream in, String name, Consumer<SentencePair> sink)
       throws IOException {
     CorpusReport.Builder report = new CorpusReport.Builder(name, listedLines);
-    Utf8 utf8 = new Utf8();
-    byte[] block = new byte[BLOCK];
-    byte[] line = new byte[256];
-    int len = 0;
-    boolean overflow = false;
-    long lineNo = 0;
-    int n;
-    while ((n = in.read(block)) >= 0) {
-      int start = 0;
-      for (int i = 0; i < n; i++) {
-        if (block[i] != '\n') {
-          continue;
-        }
-        // Append block[start, i) to the line, then hand the line on.
-        int piece = i - start;
-        if (!overflow && len + piece > maxLineBytes) {
-          overflow = true;
-        } else if (!overflow) {
-          line = append(line, len, block, start, piece);
-          len += piece;
-        }
-        handle(++lineNo, line, len, overflow, utf8, report, sink);
-        len = 0;
-        overflow = false;
-        start = i + 1;
+    LineReader lines = new LineReader(in, maxLineBytes);
+    for (LineReader.Line line; (line = lines.next()) != null; ) {
+      if (line.tooLong()) {
+        report.reject(line.number(), Reason.LINE_TOO_LONG);
+        continue;
       }
-      int rest = n - start;
-      if (!overflow && len + rest > maxLineBytes) {
-        overflow = true;
-      } else if (!overflow) {
-        line = append(line, len, block, start, rest);
-        len += rest;
+      String text = line.text();
+      if (text == null) {
+        report.reject(line.number(), Reason.INVALID_UTF8);
+        continue;
       }
-    }
-    if (len > 0 || overflow) {
-      handle(++lineNo, line, len, overflow, utf8, report, sink);
+      Reason reason = check(text);
+      if (reason != null) {
+        report.reject(line.number(), reason);
+        continue;
+      }
+      int tab = text.indexOf('\t');
+      report.accept();
+      sink.accept(new SentencePair(line.number(), text.substring(0, tab), text.substring(tab + 1)));
     }
     return report.build();
-  }
-
-  private static byte[] append(byte[] line, int len, byte[] src, int from, int count) {
-    byte[] out = line;
-    if (len + count > line.length) {
-      out = new byte[Math.max(len + count, 2 * line.length)];
-      System.arraycopy(line, 0, out, 0, len);
-    }
-    System.arraycopy(src, from, out, len, count);
-    return out;
-  }
-
-  private void handle(
-      long lineNo,
-      byte[] bytes,
-      int len,
-      boolean overflow,
-      Utf8 utf8,
-      CorpusReport.Builder report,
-      Consumer<SentencePair> sink) {
-    if (overflow) {
-      report.reject(lineNo, Reason.LINE_TOO_LONG);
-      return;
-    }
-    int off = 0;
-    if (lineNo == 1
-        && len >= 3
-        && bytes[0] == (byte) 0xEF
-        && bytes[1] == (byte) 0xBB
-        && bytes[2] == (byte) 0xBF) {
-      off = 3;
-    }
-    int end = len;
-    if (end > off && bytes[end - 1] == '\r') {
-      end--;
-    }
-    String text = utf8.decode(bytes, off, end - off);
-    if (text == null) {
-      report.reject(lineNo, Reason.INVALID_UTF8);
-      return;
-    }
-    Reason reason = check(text);
-    if (reason != null) {
-      report.reject(lineNo, reason);
-      return;
-    }
-    int tab = text.indexOf('\t');
-    report.accept();
-    sink.accept(new SentencePair(lineNo, text.substring(0, tab), text.substring(tab + 1)));
   }
 
   /** Why {@code text} is rejected, or null if it is a good pair. */

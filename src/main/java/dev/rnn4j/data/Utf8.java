@@ -1,15 +1,14 @@
 package dev.rnn4j.data;
 
 import dev.rnn4j.io.FileFormatException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
 import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * Strict UTF-8 decoding: malformed bytes are reported with their offset instead of being replaced
@@ -23,6 +22,9 @@ final class Utf8 {
           .onUnmappableCharacter(CodingErrorAction.REPORT);
   private CharBuffer out = CharBuffer.allocate(256);
   private int errorOffset = -1;
+
+  /** The byte-order mark some Windows editors put at the start of UTF-8 files. */
+  static final String BOM = "\uFEFF";
 
   /** The text of {@code bytes[off, off+len)}, or null if it is not valid UTF-8. */
   String decode(byte[] bytes, int off, int len) {
@@ -49,9 +51,11 @@ final class Utf8 {
     return errorOffset;
   }
 
-  /** A whole file as strict UTF-8; the error names the byte offset and line of a malformed byte. */
-  static String readFile(Path file) throws IOException {
-    byte[] bytes = Files.readAllBytes(file);
+  /**
+   * The text of a file's bytes as strict UTF-8, without a leading byte-order mark; {@code name}
+   * labels the error, which names the byte offset and line of the first malformed byte.
+   */
+  static String decodeFile(byte[] bytes, String name) throws FileFormatException {
     Utf8 utf8 = new Utf8();
     String text = utf8.decode(bytes, 0, bytes.length);
     if (text == null) {
@@ -63,9 +67,25 @@ final class Utf8 {
         }
       }
       throw new FileFormatException(
-          file.toString(),
-          "not valid UTF-8 at byte " + at + " (line " + line + "); is it a text file?");
+          name, "not valid UTF-8 at byte " + at + " (line " + line + "); is it a text file?");
     }
-    return text;
+    return text.startsWith(BOM) ? text.substring(1) : text;
+  }
+
+  /**
+   * The lines of a text file: split at {@code \n}, each without one trailing {@code \r} (so files
+   * with Windows line ends read the same), and without the empty string after a final line end.
+   */
+  static List<String> lines(String text) {
+    List<String> out = new ArrayList<>();
+    int start = 0;
+    while (start < text.length()) {
+      int nl = text.indexOf('\n', start);
+      int end = nl < 0 ? text.length() : nl;
+      int cut = end > start && text.charAt(end - 1) == '\r' ? end - 1 : end;
+      out.add(text.substring(start, cut));
+      start = nl < 0 ? text.length() : nl + 1;
+    }
+    return out;
   }
 }

@@ -2,7 +2,9 @@ package dev.rnn4j.data;
 
 import dev.rnn4j.io.AtomicFiles;
 import dev.rnn4j.io.FileFormatException;
+import dev.rnn4j.io.Visible;
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -15,9 +17,9 @@ import java.util.Map;
  * #PAD} {@code <pad>}, {@link #BOS} {@code <s>}, {@link #EOS} {@code </s>} and {@link #UNK} {@code
  * <unk>}; ordinary tokens follow.
  *
- * <p>File format (UTF-8, {@code \n} line ends): the line {@value #HEADER}, then one token per line
- * in id order, starting with the four special tokens. Tokens are non-empty and contain no line
- * breaks (they may contain spaces).
+ * <p>File format (UTF-8, {@code \n} line ends; {@code \r\n} is read too): the line {@value
+ * #HEADER}, then one token per line in id order, starting with the four special tokens. Tokens are
+ * non-empty and contain no line breaks (they may contain spaces).
  *
  * <p>Thread-safety: immutable; safe to share between threads.
  */
@@ -64,12 +66,20 @@ public final class Vocabulary {
       checkToken(t);
       if (SPECIALS.contains(t)) {
         throw new IllegalArgumentException(
-            "token \"" + t + "\" is a special token; leave it out, it is always present");
+            "token "
+                + Visible.quote(t)
+                + " is a special token; leave it out, it is always present");
       }
       Integer prev = seen.put(t, all.size());
       if (prev != null) {
         throw new IllegalArgumentException(
-            "token \"" + t + "\" appears twice (positions " + prev + " and " + all.size() + ")");
+            "token "
+                + Visible.quote(t)
+                + " appears twice (positions "
+                + prev
+                + " and "
+                + all.size()
+                + ")");
       }
       all.add(t);
     }
@@ -135,9 +145,9 @@ public final class Vocabulary {
     }
     if (t.indexOf('\n') >= 0 || t.indexOf('\r') >= 0) {
       throw new IllegalArgumentException(
-          "token \""
-              + t.replace("\n", "\\n").replace("\r", "\\r")
-              + "\" contains a line break; vocabulary files store one token per line");
+          "token "
+              + Visible.quote(t)
+              + " contains a line break; vocabulary files store one token per line");
     }
   }
 
@@ -208,59 +218,77 @@ public final class Vocabulary {
   }
 
   /**
-   * Reads a file written by {@link #save}.
+   * Reads a file written by {@link #save}. Files edited on Windows read the same: a UTF-8
+   * byte-order mark at the start and a {@code \r} before each line end are ignored.
    *
    * @throws FileFormatException if the file is not valid UTF-8, lacks the header or the special
    *     tokens, or holds an empty or repeated token; the message names the line
    */
   public static Vocabulary load(Path file) throws IOException {
-    String text = Utf8.readFile(file);
-    if (!text.startsWith(HEADER + "\n")) {
-      String first = text.lines().findFirst().orElse("");
+    return read(Files.readAllBytes(file), file.toString());
+  }
+
+  /** {@link #load} of a file's bytes; {@code name} labels errors. */
+  static Vocabulary read(byte[] bytes, String name) throws FileFormatException {
+    String text = Utf8.decodeFile(bytes, name);
+    List<String> lines = Utf8.lines(text);
+    if (lines.isEmpty() || !lines.get(0).equals(HEADER)) {
       throw new FileFormatException(
-          file.toString(),
-          "first line is \""
-              + first.substring(0, Math.min(first.length(), 40))
-              + "\", expected \""
+          name,
+          "first line is "
+              + Visible.quote(lines.isEmpty() ? "" : lines.get(0))
+              + ", expected \""
               + HEADER
               + "\"; not an rnn4j vocabulary file (write one with Vocabulary.save)");
     }
     if (!text.endsWith("\n")) {
-      throw new FileFormatException(
-          file.toString(), "the last line has no line end; the file is truncated");
+      throw new FileFormatException(name, "the last line has no line end; the file is truncated");
     }
-    String[] lines = text.substring(HEADER.length() + 1).split("\n", -1);
-    // split leaves one empty string after the final '\n'.
-    int n = lines.length - 1;
-    List<String> tokens = new ArrayList<>(n);
+    List<String> tokens = new ArrayList<>(lines.size() - 1);
     Map<String, Integer> seen = new HashMap<>();
-    for (int i = 0; i < n; i++) {
-      String t = lines[i];
-      int lineNo = i + 2;
-      if (t.endsWith("\r")) {
-        throw new FileFormatException(
-            file.toString(), "line " + lineNo + " ends with \\r\\n; the format uses \\n line ends");
-      }
+    for (int i = 1; i < lines.size(); i++) {
+      String t = lines.get(i);
+      int lineNo = i + 1;
       if (t.isEmpty()) {
         throw new FileFormatException(
-            file.toString(), "line " + lineNo + " is empty; every line must hold one token");
+            name, "line " + lineNo + " is empty; every line must hold one token");
       }
-      if (i < SPECIALS.size() && !t.equals(SPECIALS.get(i))) {
+      if (t.indexOf('\r') >= 0) {
         throw new FileFormatException(
-            file.toString(),
-            "line " + lineNo + " is \"" + t + "\", expected the special token " + SPECIALS.get(i));
+            name,
+            "line "
+                + lineNo
+                + " is "
+                + Visible.quote(t)
+                + ": a token cannot hold a carriage return; corrupted file");
+      }
+      if (i - 1 < SPECIALS.size() && !t.equals(SPECIALS.get(i - 1))) {
+        throw new FileFormatException(
+            name,
+            "line "
+                + lineNo
+                + " is "
+                + Visible.quote(t)
+                + ", expected the special token "
+                + SPECIALS.get(i - 1));
       }
       Integer prev = seen.put(t, lineNo);
       if (prev != null) {
         throw new FileFormatException(
-            file.toString(),
-            "token \"" + t + "\" appears on lines " + prev + " and " + lineNo + "; corrupted");
+            name,
+            "token "
+                + Visible.quote(t)
+                + " appears on lines "
+                + prev
+                + " and "
+                + lineNo
+                + "; corrupted");
       }
       tokens.add(t);
     }
     if (tokens.size() < SPECIALS.size()) {
       throw new FileFormatException(
-          file.toString(),
+          name,
           "holds "
               + tokens.size()
               + " tokens, fewer than the "

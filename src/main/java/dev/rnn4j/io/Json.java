@@ -164,6 +164,9 @@ public final class Json {
    */
   public static Object parse(String text) {
     Parser p = new Parser(text);
+    if (text.startsWith("\uFEFF")) {
+      p.pos = 1; // a UTF-8 byte-order mark, which RFC 8259 lets parsers ignore
+    }
     p.skipWhitespace();
     Object v = p.value(0);
     p.skipWhitespace();
@@ -233,14 +236,23 @@ public final class Json {
   private static <T> T get(Map<String, Object> obj, String key, Class<T> type, String expected) {
     if (!obj.containsKey(key)) {
       throw new IllegalArgumentException(
-          "missing key \"" + key + "\" (present: " + obj.keySet() + ")");
+          "missing key " + Visible.quote(key) + " (present: " + visibleKeys(obj) + ")");
     }
     Object v = obj.get(key);
     if (!type.isInstance(v)) {
       throw new IllegalArgumentException(
-          "key \"" + key + "\": expected " + expected + ", got " + typeName(v));
+          "key " + Visible.quote(key) + ": expected " + expected + ", got " + typeName(v));
     }
     return type.cast(v);
+  }
+
+  /** The keys of {@code obj}, each quoted by {@link Visible#quote}, for error messages. */
+  private static String visibleKeys(Map<String, Object> obj) {
+    StringBuilder sb = new StringBuilder("[");
+    for (String k : obj.keySet()) {
+      sb.append(sb.length() == 1 ? "" : ", ").append(Visible.quote(k));
+    }
+    return sb.append(']').toString();
   }
 
   /** The JSON type name of a parsed value, for error messages. */
@@ -275,7 +287,7 @@ public final class Json {
     IllegalArgumentException error(String what) {
       String near =
           pos < s.length()
-              ? " near '" + s.substring(pos, Math.min(s.length(), pos + 16)) + "'"
+              ? " near " + Visible.quote(s.substring(pos, Math.min(s.length(), pos + 16)))
               : "";
       return new IllegalArgumentException("invalid JSON at offset " + pos + ": " + what + near);
     }
@@ -492,7 +504,12 @@ public final class Json {
           // falls through to a double, like most parsers
         }
       }
-      return Double.parseDouble(text);
+      double d = Double.parseDouble(text);
+      if (Double.isInfinite(d)) {
+        pos = start;
+        throw error("number " + text + " is outside the range of a double (about ±1.8e308)");
+      }
+      return d;
     }
 
     private void digits() {

@@ -332,9 +332,9 @@ public final class SafeTensors {
         throw new FileFormatException(
             file,
             METADATA
-                + " entry \""
-                + e.getKey()
-                + "\" is "
+                + " entry "
+                + Visible.quote((String) e.getKey())
+                + " is "
                 + Json.typeName(e.getValue())
                 + ", expected a string");
       }
@@ -344,7 +344,7 @@ public final class SafeTensors {
   }
 
   private static Info info(String file, String name, Object value) throws FileFormatException {
-    String where = "tensor \"" + name + "\": ";
+    String where = "tensor " + Visible.quote(name) + ": ";
     if (!(value instanceof Map<?, ?> raw)) {
       throw new FileFormatException(
           file, where + "entry is " + Json.typeName(value) + ", expected an object");
@@ -369,7 +369,7 @@ public final class SafeTensors {
           file,
           where
               + "dtype "
-              + dtypeName
+              + Visible.quote(dtypeName)
               + " is not supported (supported: F32, I32, I64); convert the tensor when saving");
     }
     int[] shape = new int[shapeList.size()];
@@ -377,7 +377,7 @@ public final class SafeTensors {
     for (int i = 0; i < shape.length; i++) {
       if (!(shapeList.get(i) instanceof Long d) || d < 0 || d > Integer.MAX_VALUE) {
         throw new FileFormatException(
-            file, where + "shape " + shapeList + " must hold integers in [0, 2^31)");
+            file, where + "shape " + Json.write(shapeList) + " must hold integers in [0, 2^31)");
       }
       shape[i] = d.intValue();
       numel = numel == 0 || d == 0 ? 0 : mulOrMax(numel, d);
@@ -391,12 +391,13 @@ public final class SafeTensors {
           file,
           where
               + "data_offsets "
-              + offsets
+              + Json.write(offsets)
               + " must be two integers [begin, end], 0 <= begin <= end");
     }
     if (numel > Integer.MAX_VALUE) {
       throw new FileFormatException(
-          file, where + "shape " + shapeList + " has too many elements for a Java array");
+          file,
+          where + "shape " + Json.write(shapeList) + " has too many elements for a Java array");
     }
     long expected = numel * dtype.byteSize();
     if (end - begin != expected) {
@@ -404,13 +405,13 @@ public final class SafeTensors {
           file,
           where
               + "data_offsets "
-              + offsets
+              + Json.write(offsets)
               + " span "
               + (end - begin)
               + " bytes, but "
               + dtype
               + " "
-              + shapeList
+              + Json.write(shapeList)
               + " needs "
               + expected);
     }

@@ -200,11 +200,33 @@ class BpeTokenizerTest {
     return e;
   }
 
+  /**
+   * Merges saved by a Windows editor: CRLF line ends and a byte-order mark read as the original.
+   */
+  @Test
+  void readsWindowsLineEndsAndByteOrderMark() throws IOException {
+    Path f = dir.resolve("windows.merges");
+    Files.writeString(
+        f, "\uFEFF#rnn4j-bpe v1\r\n#marker </w>\r\ne s\r\nl o</w>\r\n", StandardCharsets.UTF_8);
+    BpeTokenizer b = BpeTokenizer.load(f);
+    assertEquals("</w>", b.marker());
+    assertEquals(
+        List.of(new BpeTokenizer.Merge("e", "s"), new BpeTokenizer.Merge("l", "o</w>")),
+        b.merges());
+  }
+
   @Test
   void rejectsForeignAndDamagedMergeFiles() throws IOException {
     assertTrue(loadFails("#version: 0.2\ne s\n").getMessage().contains("not an rnn4j BPE"));
     assertTrue(loadFails("").getMessage().contains("not an rnn4j BPE"));
-    assertTrue(loadFails("#rnn4j-bpe v1\ne s\n").getMessage().contains("line 2 must be"));
+    assertTrue(
+        loadFails("#rnn4j-bpe v1\ne s\n")
+            .getMessage()
+            .contains("line 2 is \"e s\", expected \"#marker <marker>\""));
+    assertTrue(
+        loadFails("#rnn4j-bpe v1\u200B\n#marker </w>\n")
+            .getMessage()
+            .contains("first line is \"#rnn4j-bpe v1\\u200B\", expected"));
     assertTrue(loadFails("#rnn4j-bpe v1\n#marker </w>\ne s\nes\n").getMessage().contains("line 4"));
     assertTrue(
         loadFails("#rnn4j-bpe v1\n#marker </w>\ne s\na  b\n").getMessage().contains("line 4"));

@@ -138,6 +138,16 @@ class VocabularyTest {
     return e;
   }
 
+  /** Files saved by a Windows editor: CRLF line ends and a byte-order mark read as the original. */
+  @Test
+  void readsWindowsLineEndsAndByteOrderMark() throws IOException {
+    Vocabulary v = Vocabulary.of(List.of("a", "two words"));
+    String saved = "#rnn4j-vocabulary v1\n<pad>\n<s>\n</s>\n<unk>\na\ntwo words\n";
+    Path f = dir.resolve("windows.vocab");
+    Files.writeString(f, "\uFEFF" + saved.replace("\n", "\r\n"), StandardCharsets.UTF_8);
+    assertEquals(v, Vocabulary.load(f));
+  }
+
   @Test
   void rejectsForeignAndDamagedFilesSayingWhy() throws IOException {
     String ok = "#rnn4j-vocabulary v1\n<pad>\n<s>\n</s>\n<unk>\n";
@@ -151,8 +161,16 @@ class VocabularyTest {
     assertTrue(loadFails(ok + "a\nb\na\n").getMessage().contains("appears on lines 6 and 8"));
     assertTrue(loadFails(ok + "a\nb").getMessage().contains("truncated"));
     assertTrue(loadFails("#rnn4j-vocabulary v1\n<pad>\n<s>\n").getMessage().contains("truncated"));
-    assertTrue(loadFails(ok.replace("\n", "\r\n")).getMessage().contains("not an rnn4j"));
-    assertTrue(loadFails(ok + "a\r\n").getMessage().contains("\\r\\n"));
+    assertTrue(
+        loadFails("#rnn4j-vocabulary v1\t\r\n<pad>\n")
+            .getMessage()
+            .contains("first line is \"#rnn4j-vocabulary v1\\t\", expected"));
+    assertTrue(
+        loadFails(ok + "a\rb\n").getMessage().contains("line 6 is \"a\\rb\": a token cannot hold"));
+    assertTrue(
+        loadFails(ok + "a\u0000\t\ny\na\u0000\t\n")
+            .getMessage()
+            .contains("token \"a\\u0000\\t\" appears on lines 6 and 8"));
     byte[] latin1 = (ok + "caf\u00e9\n").getBytes(StandardCharsets.ISO_8859_1);
     FileFormatException utf = loadFails(latin1);
     assertTrue(utf.getMessage().contains("not valid UTF-8 at byte 45 (line 6)"), utf.getMessage());

@@ -121,6 +121,40 @@ class JsonTest {
     assertTrue(e.getMessage().startsWith("invalid JSON at offset "), e.getMessage());
   }
 
+  /** A config file saved by a Windows editor starts with a byte-order mark; RFC 8259 allows it. */
+  @Test
+  void ignoresALeadingByteOrderMark() {
+    assertEquals(Map.of("a", 1L), Json.parse("\uFEFF{\"a\": 1}"));
+  }
+
+  /** Fuzz finding: 1e999 parsed as Infinity, a value Json.write then refused. */
+  @Test
+  void rejectsNumbersBeyondTheDoubleRange() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("[1, -1e999]"));
+    assertTrue(
+        e.getMessage()
+            .startsWith("invalid JSON at offset 4: number -1e999 is outside the range of a double"),
+        e.getMessage());
+  }
+
+  /** Fuzz finding: a key holding an escaped control character was listed raw. */
+  @Test
+  void missingKeyMessageShowsPresentKeysVisibly() {
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Json.getString(Json.parseObject("{\"dty\\u0000pe\": \"F32\"}"), "dtype"));
+    assertEquals("missing key \"dtype\" (present: [\"dty\\u0000pe\"])", e.getMessage());
+  }
+
+  @Test
+  void errorSnippetShowsInvisibleCharacters() {
+    IllegalArgumentException e =
+        assertThrows(IllegalArgumentException.class, () -> Json.parse("{\"a\": 1,\u0000\r}"));
+    assertTrue(e.getMessage().contains("near \"\\u0000\\r}\""), e.getMessage());
+  }
+
   @Test
   void rejectsDuplicateKeysNamingThem() {
     IllegalArgumentException e =

@@ -247,6 +247,20 @@ class SafeTensorsTest {
     return assemble(header, new byte[dataBytes]);
   }
 
+  /** Fuzz finding: escaped control characters in header strings were printed raw. */
+  @Test
+  void headerStringsInMessagesShowControlCharacters() {
+    assertRejected(
+        withHeader("{\"w\":{\"dtype\":\"F3\\u00002\",\"shape\":[1],\"data_offsets\":[0,4]}}", 4),
+        "tensor \"w\": dtype \"F3\\u00002\" is not supported");
+    assertRejected(
+        withHeader("{\"w\":{\"dtype\":\"F32\",\"shape\":[\"\\r\"],\"data_offsets\":[0,4]}}", 4),
+        "shape [\"\\r\"] must hold integers");
+    assertRejected(
+        withHeader("{\"__metadata__\":{\"k\\t\":1}}", 0),
+        "__metadata__ entry \"k\\t\" is an integer");
+  }
+
   @Test
   void rejectsShortFilesAndBadHeaderLengths() {
     assertRejected(new byte[0], "too short");
@@ -278,10 +292,10 @@ class SafeTensorsTest {
   void rejectsBadTensorEntries() {
     assertRejected(
         withHeader("{\"w\":{\"dtype\":\"F16\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4),
-        "dtype F16 is not supported");
+        "dtype \"F16\" is not supported");
     assertRejected(
         withHeader("{\"w\":{\"dtype\":\"QQ\",\"shape\":[2],\"data_offsets\":[0,4]}}", 4),
-        "dtype QQ");
+        "dtype \"QQ\"");
     assertRejected(
         withHeader("{\"w\":{\"shape\":[2],\"data_offsets\":[0,8]}}", 8), "missing key \"dtype\"");
     assertRejected(
