@@ -22,14 +22,12 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.stream.Stream;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
 
 /**
  * Fuzzing support for the {@code *FuzzTest} properties: inputs are mutations of the seed corpus in
  * {@code src/test/resources/fuzz/<target>/} (bit flips, truncation, insertion of random or
  * format-significant bytes, duplication, splicing of two corpus files, overwritten 64-bit lengths)
- * or fully random bytes; jqwik draws them from its seeded random, so a fixed seed repeats a run.
+ * or fully random bytes, drawn from a seeded {@link Random}, so a fixed seed repeats a run.
  *
  * <p>{@link #check} runs one input on a worker thread and accepts exactly two outcomes: the reader
  * returns, or it throws one of the declared exception types with a non-empty message free of raw
@@ -159,10 +157,28 @@ public final class Fuzz {
     }
   }
 
+  /** Draws one input from a seeded random. */
+  @FunctionalInterface
+  public interface Source {
+    byte[] draw(Random r);
+  }
+
   /** Inputs for a target: 90 % mutated corpus files, 10 % random bytes. */
-  public static Arbitrary<byte[]> inputs(String target) {
+  public static Source inputs(String target) {
     List<byte[]> corpus = corpus(target);
-    return Arbitraries.randomValue(r -> next(r, corpus));
+    return r -> next(r, corpus);
+  }
+
+  /**
+   * Runs {@code property} on {@code tries} inputs drawn from {@code source} with a {@link Random}
+   * seeded by {@code seed}, so a run repeats exactly.
+   */
+  public static void forAll(
+      long seed, int tries, Source source, java.util.function.Consumer<byte[]> property) {
+    Random r = new Random(seed);
+    for (int i = 0; i < tries; i++) {
+      property.accept(source.draw(r));
+    }
   }
 
   /** One input: a random mutation chain of a {@code corpus} entry, or random bytes. */

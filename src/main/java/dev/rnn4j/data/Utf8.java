@@ -14,7 +14,7 @@ import java.util.List;
  * Strict UTF-8 decoding: malformed bytes are reported with their offset instead of being replaced
  * by U+FFFD. An instance reuses its decoder and is not thread-safe.
  */
-final class Utf8 {
+public final class Utf8 {
   private final CharsetDecoder decoder =
       StandardCharsets.UTF_8
           .newDecoder()
@@ -55,7 +55,7 @@ final class Utf8 {
    * The text of a file's bytes as strict UTF-8, without a leading byte-order mark; {@code name}
    * labels the error, which names the byte offset and line of the first malformed byte.
    */
-  static String decodeFile(byte[] bytes, String name) throws FileFormatException {
+  public static String decodeFile(byte[] bytes, String name) throws FileFormatException {
     Utf8 utf8 = new Utf8();
     String text = utf8.decode(bytes, 0, bytes.length);
     if (text == null) {

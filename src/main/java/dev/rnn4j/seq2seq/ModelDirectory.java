@@ -4,6 +4,7 @@ import dev.rnn4j.backend.Backend;
 import dev.rnn4j.data.BpeTokenizer;
 import dev.rnn4j.data.CharTokenizer;
 import dev.rnn4j.data.Tokenizer;
+import dev.rnn4j.data.Utf8;
 import dev.rnn4j.data.Vocabulary;
 import dev.rnn4j.data.WhitespaceTokenizer;
 import dev.rnn4j.io.AtomicFiles;
@@ -12,13 +13,13 @@ import dev.rnn4j.io.FileFormatException;
 import dev.rnn4j.io.HostTensor;
 import dev.rnn4j.io.Json;
 import dev.rnn4j.io.SafeTensors;
+import dev.rnn4j.io.Visible;
 import dev.rnn4j.nn.CellType;
 import dev.rnn4j.nn.Parameter;
 import dev.rnn4j.train.Adam;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.Trainer;
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -182,11 +183,11 @@ public final class ModelDirectory {
     Path cfgFile = given.resolve("config.json");
     Map<String, Object> cfg;
     try {
-      cfg = Json.parseObject(Files.readString(dir.resolve("config.json"), StandardCharsets.UTF_8));
+      cfg =
+          Json.parseObject(
+              Utf8.decodeFile(Files.readAllBytes(dir.resolve("config.json")), cfgFile.toString()));
     } catch (NoSuchFileException e) {
       throw new FileFormatException(cfgFile.toString(), "missing: this is not an rnn4j model");
-    } catch (CharacterCodingException e) {
-      throw new FileFormatException(cfgFile.toString(), "not UTF-8 text: " + e, e);
     } catch (IllegalArgumentException e) {
       throw new FileFormatException(cfgFile.toString(), "not valid JSON: " + e.getMessage(), e);
     }
@@ -365,18 +366,35 @@ public final class ModelDirectory {
     return m;
   }
 
+  /** The constant of {@code type} named by {@code m.get(key)}; a clear message for any other. */
+  private static <E extends Enum<E>> E named(Class<E> type, Map<String, Object> m, String key) {
+    String name = Json.getString(m, key);
+    for (E e : type.getEnumConstants()) {
+      if (e.name().equals(name)) {
+        return e;
+      }
+    }
+    throw new IllegalArgumentException(
+        "\""
+            + key
+            + "\" is "
+            + Visible.quote(name)
+            + ", expected one of "
+            + Arrays.toString(type.getEnumConstants()));
+  }
+
   static Seq2SeqConfig configFromJson(Map<String, Object> m) {
     return new Seq2SeqConfig(
         Json.getInt(m, "src_vocab"),
         Json.getInt(m, "tgt_vocab"),
         Json.getInt(m, "embed_size"),
-        CellType.valueOf(Json.getString(m, "cell")),
+        named(CellType.class, m, "cell"),
         Json.getInt(m, "encoder_hidden"),
         Json.getInt(m, "encoder_layers"),
         Json.getBoolean(m, "bidirectional"),
         Json.getInt(m, "decoder_hidden"),
         Json.getInt(m, "decoder_layers"),
-        AttentionType.valueOf(Json.getString(m, "attention")),
+        named(AttentionType.class, m, "attention"),
         (float) Json.getDouble(m, "dropout"),
         Json.getBoolean(m, "tie_embeddings"),
         m.containsKey("input_feeding") && Json.getBoolean(m, "input_feeding"),

@@ -2,14 +2,8 @@ package dev.rnn4j.data;
 
 import dev.rnn4j.Fuzz;
 import dev.rnn4j.io.FileFormatException;
-import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Mutated BPE merges files: {@link BpeTokenizer#load} (through its byte-level {@code read}) returns
@@ -19,18 +13,13 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class BpeTokenizerFuzzTest {
   private static final Fuzz.Stats STATS = new Fuzz.Stats("bpe");
 
-  @Provide
-  Arbitrary<byte[]> files() {
-    return Fuzz.inputs("bpe");
+  @Test
+  void readerReturnsAUsableTokenizerOrReportsTheProblem() {
+    Fuzz.forAll(
+        4025L, 10_000, Fuzz.inputs("bpe"), this::readerReturnsAUsableTokenizerOrReportsTheProblem);
   }
 
-  @Property(
-      tries = 10_000,
-      seed = "4025",
-      shrinking = ShrinkingMode.OFF,
-      edgeCases = EdgeCasesMode.NONE,
-      afterFailure = AfterFailureMode.RANDOM_SEED)
-  void readerReturnsAUsableTokenizerOrReportsTheProblem(@ForAll("files") byte[] file) {
+  void readerReturnsAUsableTokenizerOrReportsTheProblem(byte[] file) {
     Fuzz.check(
         STATS,
         file,
@@ -41,7 +30,7 @@ class BpeTokenizerFuzzTest {
         FileFormatException.class);
   }
 
-  @AfterContainer
+  @AfterAll
   static void summary() {
     System.out.println(STATS.summary());
   }

@@ -13,15 +13,8 @@ import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
-import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.constraints.IntRange;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Mutated text for {@code translate}'s input reader, {@link LineReader}, with limits of 1 to 64
@@ -31,20 +24,15 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class LineReaderFuzzTest {
   private static final Fuzz.Stats STATS = new Fuzz.Stats("lines");
 
-  @Provide
-  Arbitrary<byte[]> texts() {
-    return Fuzz.inputs("lines");
-  }
-
-  @Property(
-      tries = 10_000,
-      seed = "4027",
-      shrinking = ShrinkingMode.OFF,
-      edgeCases = EdgeCasesMode.NONE,
-      afterFailure = AfterFailureMode.RANDOM_SEED)
-  void linesMatchAnIndependentSplit(
-      @ForAll("texts") byte[] text, @ForAll @IntRange(min = 1, max = 64) int maxLineBytes) {
-    Fuzz.check(STATS, text, b -> checkLines(b, maxLineBytes));
+  @Test
+  void linesMatchAnIndependentSplit() {
+    java.util.Random r = new java.util.Random(4027);
+    Fuzz.Source texts = Fuzz.inputs("lines");
+    for (int i = 0; i < 10_000; i++) {
+      byte[] text = texts.draw(r);
+      int maxLineBytes = 1 + r.nextInt(64);
+      Fuzz.check(STATS, text, b -> checkLines(b, maxLineBytes));
+    }
   }
 
   /** Lines of {@code b}: one per {@code \n}, plus a last one without line end if non-empty. */
@@ -117,7 +105,7 @@ class LineReaderFuzzTest {
     return res.isError() ? in.position() : -1;
   }
 
-  @AfterContainer
+  @AfterAll
   static void summary() {
     System.out.println(STATS.summary());
   }

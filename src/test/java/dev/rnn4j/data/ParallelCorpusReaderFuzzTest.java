@@ -7,14 +7,8 @@ import dev.rnn4j.Fuzz;
 import java.io.ByteArrayInputStream;
 import java.util.ArrayList;
 import java.util.List;
-import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Mutated TSV corpora: {@link ParallelCorpusReader} never throws on content; every line is either
@@ -25,18 +19,12 @@ class ParallelCorpusReaderFuzzTest {
   private final ParallelCorpusReader reader =
       new ParallelCorpusReader(8, s -> new WhitespaceTokenizer().tokenize(s).size(), 64, 3);
 
-  @Provide
-  Arbitrary<byte[]> files() {
-    return Fuzz.inputs("tsv");
+  @Test
+  void everyLineIsPassedOnOrCounted() {
+    Fuzz.forAll(4026L, 10_000, Fuzz.inputs("tsv"), this::everyLineIsPassedOnOrCounted);
   }
 
-  @Property(
-      tries = 10_000,
-      seed = "4026",
-      shrinking = ShrinkingMode.OFF,
-      edgeCases = EdgeCasesMode.NONE,
-      afterFailure = AfterFailureMode.RANDOM_SEED)
-  void everyLineIsPassedOnOrCounted(@ForAll("files") byte[] file) {
+  void everyLineIsPassedOnOrCounted(byte[] file) {
     Fuzz.check(
         STATS,
         file,
@@ -53,7 +41,7 @@ class ParallelCorpusReaderFuzzTest {
         });
   }
 
-  @AfterContainer
+  @AfterAll
   static void summary() {
     System.out.println(STATS.summary());
   }

@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rnn4j.Fuzz;
 import dev.rnn4j.io.FileFormatException;
-import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Mutated vocabulary files: {@link Vocabulary#load} (through its byte-level {@code read}) returns a
@@ -21,18 +15,16 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class VocabularyFuzzTest {
   private static final Fuzz.Stats STATS = new Fuzz.Stats("vocabulary");
 
-  @Provide
-  Arbitrary<byte[]> files() {
-    return Fuzz.inputs("vocabulary");
+  @Test
+  void readerReturnsAValidVocabularyOrReportsTheProblem() {
+    Fuzz.forAll(
+        4024L,
+        10_000,
+        Fuzz.inputs("vocabulary"),
+        this::readerReturnsAValidVocabularyOrReportsTheProblem);
   }
 
-  @Property(
-      tries = 10_000,
-      seed = "4024",
-      shrinking = ShrinkingMode.OFF,
-      edgeCases = EdgeCasesMode.NONE,
-      afterFailure = AfterFailureMode.RANDOM_SEED)
-  void readerReturnsAValidVocabularyOrReportsTheProblem(@ForAll("files") byte[] file) {
+  void readerReturnsAValidVocabularyOrReportsTheProblem(byte[] file) {
     Fuzz.check(
         STATS,
         file,
@@ -45,7 +37,7 @@ class VocabularyFuzzTest {
         FileFormatException.class);
   }
 
-  @AfterContainer
+  @AfterAll
   static void summary() {
     System.out.println(STATS.summary());
   }

@@ -4,14 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.rnn4j.Fuzz;
 import java.nio.charset.StandardCharsets;
-import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Mutated JSON text: {@link Json#parse} returns a value that {@link Json#write} writes back to the
@@ -20,18 +14,13 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class JsonFuzzTest {
   private static final Fuzz.Stats STATS = new Fuzz.Stats("json");
 
-  @Provide
-  Arbitrary<byte[]> texts() {
-    return Fuzz.inputs("json");
+  @Test
+  void parserReturnsAWritableValueOrReportsTheOffset() {
+    Fuzz.forAll(
+        4022L, 10_000, Fuzz.inputs("json"), this::parserReturnsAWritableValueOrReportsTheOffset);
   }
 
-  @Property(
-      tries = 10_000,
-      seed = "4022",
-      shrinking = ShrinkingMode.OFF,
-      edgeCases = EdgeCasesMode.NONE,
-      afterFailure = AfterFailureMode.RANDOM_SEED)
-  void parserReturnsAWritableValueOrReportsTheOffset(@ForAll("texts") byte[] text) {
+  void parserReturnsAWritableValueOrReportsTheOffset(byte[] text) {
     Fuzz.check(
         STATS,
         text,
@@ -48,7 +37,7 @@ class JsonFuzzTest {
         IllegalArgumentException.class);
   }
 
-  @AfterContainer
+  @AfterAll
   static void summary() {
     System.out.println(STATS.summary());
   }

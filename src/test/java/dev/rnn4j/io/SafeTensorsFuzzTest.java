@@ -6,15 +6,8 @@ import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Mutated safetensors files: {@link SafeTensors#fromBytes} returns or throws {@link
@@ -25,18 +18,12 @@ class SafeTensorsFuzzTest {
   private static final Fuzz.Stats STATS = new Fuzz.Stats("safetensors");
   private static final Fuzz.Stats HEADER_STATS = new Fuzz.Stats("safetensors-header");
 
-  @Provide
-  Arbitrary<byte[]> files() {
-    return Fuzz.inputs("safetensors");
+  @Test
+  void readerReturnsOrReportsTheProblem() {
+    Fuzz.forAll(4021L, 10_000, Fuzz.inputs("safetensors"), this::readerReturnsOrReportsTheProblem);
   }
 
-  @Property(
-      tries = 10_000,
-      seed = "4021",
-      shrinking = ShrinkingMode.OFF,
-      edgeCases = EdgeCasesMode.NONE,
-      afterFailure = AfterFailureMode.RANDOM_SEED)
-  void readerReturnsOrReportsTheProblem(@ForAll("files") byte[] file) {
+  void readerReturnsOrReportsTheProblem(byte[] file) {
     Fuzz.check(
         STATS, file, b -> SafeTensors.fromBytes(b, "fuzz.safetensors"), FileFormatException.class);
   }
@@ -46,36 +33,32 @@ class SafeTensorsFuzzTest {
    * rewritten to match, so most inputs reach the dtype, shape and offset checks instead of failing
    * at the length.
    */
-  @Provide
-  Arbitrary<byte[]> headerMutations() {
+  Fuzz.Source headerMutations() {
     List<byte[]> files = Fuzz.corpus("safetensors");
     List<byte[]> headers = new ArrayList<>();
     for (byte[] f : files) {
       headers.add(Arrays.copyOfRange(f, 8, 8 + (int) le64(f)));
     }
-    return Arbitraries.randomValue(
-        r -> {
-          byte[] file = files.get(r.nextInt(files.size()));
-          byte[] header = Fuzz.next(r, headers);
-          int dataStart = 8 + (int) le64(file);
-          int dataLen = file.length - dataStart;
-          // Sometimes drop or add data bytes, so offsets meet a file of another size.
-          int keep = r.nextInt(4) == 0 ? r.nextInt(dataLen + 9) : dataLen;
-          ByteBuffer out =
-              ByteBuffer.allocate(8 + header.length + keep).order(ByteOrder.LITTLE_ENDIAN);
-          out.putLong(header.length).put(header);
-          out.put(file, dataStart, Math.min(keep, dataLen));
-          return out.array();
-        });
+    return r -> {
+      byte[] file = files.get(r.nextInt(files.size()));
+      byte[] header = Fuzz.next(r, headers);
+      int dataStart = 8 + (int) le64(file);
+      int dataLen = file.length - dataStart;
+      // Sometimes drop or add data bytes, so offsets meet a file of another size.
+      int keep = r.nextInt(4) == 0 ? r.nextInt(dataLen + 9) : dataLen;
+      ByteBuffer out = ByteBuffer.allocate(8 + header.length + keep).order(ByteOrder.LITTLE_ENDIAN);
+      out.putLong(header.length).put(header);
+      out.put(file, dataStart, Math.min(keep, dataLen));
+      return out.array();
+    };
   }
 
-  @Property(
-      tries = 10_000,
-      seed = "4028",
-      shrinking = ShrinkingMode.OFF,
-      edgeCases = EdgeCasesMode.NONE,
-      afterFailure = AfterFailureMode.RANDOM_SEED)
-  void readerChecksEveryHeaderField(@ForAll("headerMutations") byte[] file) {
+  @Test
+  void readerChecksEveryHeaderField() {
+    Fuzz.forAll(4028L, 10_000, headerMutations(), this::readerChecksEveryHeaderField);
+  }
+
+  void readerChecksEveryHeaderField(byte[] file) {
     Fuzz.check(
         HEADER_STATS,
         file,
@@ -87,7 +70,7 @@ class SafeTensorsFuzzTest {
     return ByteBuffer.wrap(b, 0, 8).order(ByteOrder.LITTLE_ENDIAN).getLong();
   }
 
-  @AfterContainer
+  @AfterAll
   static void summary() {
     System.out.println(STATS.summary());
     System.out.println(HEADER_STATS.summary());

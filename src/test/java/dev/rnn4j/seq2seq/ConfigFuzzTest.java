@@ -3,14 +3,8 @@ package dev.rnn4j.seq2seq;
 import dev.rnn4j.Fuzz;
 import dev.rnn4j.io.Json;
 import java.nio.charset.StandardCharsets;
-import net.jqwik.api.AfterFailureMode;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.ShrinkingMode;
-import net.jqwik.api.lifecycle.AfterContainer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.Test;
 
 /**
  * Mutated model configurations (the {@code "model"} object of config.json): parsing and {@code
@@ -20,18 +14,42 @@ import net.jqwik.api.lifecycle.AfterContainer;
 class ConfigFuzzTest {
   private static final Fuzz.Stats STATS = new Fuzz.Stats("config");
 
-  @Provide
-  Arbitrary<byte[]> configs() {
-    return Fuzz.inputs("config");
+  /** Fuzz finding: an unknown enum name was reported by Enum.valueOf, control characters raw. */
+  @Test
+  void anUnknownAttentionNameListsTheChoicesAndShowsControlCharacters() {
+    java.util.Map<String, Object> m =
+        new java.util.LinkedHashMap<>(
+            Json.parseObject(
+                Json.write(
+                    ModelDirectory.configToJson(
+                        new Seq2SeqConfig(
+                            9,
+                            9,
+                            4,
+                            dev.rnn4j.nn.CellType.LSTM,
+                            4,
+                            1,
+                            true,
+                            4,
+                            1,
+                            AttentionType.GENERAL,
+                            0f,
+                            false)))));
+    m.put("attention", "GENERAL\u0000");
+    IllegalArgumentException e =
+        org.junit.jupiter.api.Assertions.assertThrows(
+            IllegalArgumentException.class, () -> ModelDirectory.configFromJson(m));
+    org.junit.jupiter.api.Assertions.assertTrue(
+        e.getMessage().contains("\\u0000") && e.getMessage().contains("expected one of ["),
+        e.getMessage());
   }
 
-  @Property(
-      tries = 10_000,
-      seed = "4023",
-      shrinking = ShrinkingMode.OFF,
-      edgeCases = EdgeCasesMode.NONE,
-      afterFailure = AfterFailureMode.RANDOM_SEED)
-  void configReaderReturnsOrReportsTheProblem(@ForAll("configs") byte[] text) {
+  @Test
+  void configReaderReturnsOrReportsTheProblem() {
+    Fuzz.forAll(4023L, 10_000, Fuzz.inputs("config"), this::configReaderReturnsOrReportsTheProblem);
+  }
+
+  void configReaderReturnsOrReportsTheProblem(byte[] text) {
     Fuzz.check(
         STATS,
         text,
@@ -39,7 +57,7 @@ class ConfigFuzzTest {
         IllegalArgumentException.class);
   }
 
-  @AfterContainer
+  @AfterAll
   static void summary() {
     System.out.println(STATS.summary());
   }
