@@ -207,16 +207,19 @@ public final class DebianDescriptions {
 
   /**
    * Keeps the first pair of each source text, then splits by a hash of the source (SHA-256, first 8
-   * bytes, modulo 1,000).
+   * bytes, modulo 1,000). Sources that differ only in their numbers count as one (Debian has
+   * hundreds of kernel packages described by one template with other version numbers), and they
+   * hash alike, so such near-copies never straddle two splits.
    */
   public static Splits split(List<Pair> pairs) {
     Set<String> seen = new LinkedHashSet<>();
     Splits s = new Splits(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
     for (Pair p : pairs) {
-      if (!seen.add(p.source())) {
+      String key = DIGITS.matcher(p.source()).replaceAll("0");
+      if (!seen.add(key)) {
         continue;
       }
-      int b = bucket(p.source());
+      int b = bucket(key);
       (b < DEV_BUCKETS ? s.dev() : b < DEV_BUCKETS + TEST_BUCKETS ? s.test() : s.train()).add(p);
     }
     return s;
