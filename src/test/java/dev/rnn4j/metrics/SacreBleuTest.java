@@ -231,8 +231,8 @@ class SacreBleuTest {
             .withLowercase(true)
             .corpusSingle(List.of("THE CAT"), List.of("the cat"));
     assertEquals(0.0, mixed.score());
-    // Two tokens, no 3- or 4-grams: exp smoothing halves twice: (1 · 1 · 1/2 · 1/4)^(1/4)... but
-    // total_3 = 0 stops the loop, so p3 = p4 = 0 and BLEU is 0 without effective order.
+    // Lowercased, "the cat" matches fully but has no 3- or 4-grams: total_3 = 0 ends the loop
+    // before smoothing, p3 = p4 = 0, and without effective order BLEU is 0; with it, 100.
     assertEquals(0.0, lc.score());
     assertEquals(
         100.0,
