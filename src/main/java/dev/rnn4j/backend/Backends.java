@@ -43,10 +43,22 @@ public final class Backends {
    * it.
    */
   public static Backend create(String name, CpuGemm cpuGemm) {
+    return create(name, cpuGemm, 0);
+  }
+
+  /**
+   * As {@link #create(String, CpuGemm)}, with the CPU backend's Java loops on {@code threads}
+   * threads (0: as the system property {@value #THREADS_PROPERTY} says, else one per available
+   * processor). The CUDA backend ignores it.
+   */
+  public static Backend create(String name, CpuGemm cpuGemm, int threads) {
+    if (threads < 0) {
+      throw new IllegalArgumentException("thread count must be >= 0 (0: default), got " + threads);
+    }
     String n = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
     switch (n) {
       case "cpu":
-        return cpu(cpuGemm);
+        return cpu(cpuGemm, threads);
       case "cuda":
         return cuda();
       case "auto":
@@ -54,7 +66,7 @@ public final class Backends {
           return cuda();
         } catch (BackendUnavailableException e) {
           LOG.info("rnn4j: using the CPU backend; CUDA is unavailable: " + e.getMessage());
-          return cpu(cpuGemm);
+          return cpu(cpuGemm, threads);
         }
       default:
         throw new IllegalArgumentException(
@@ -66,8 +78,11 @@ public final class Backends {
     }
   }
 
-  private static Backend cpu(CpuGemm gemm) {
+  private static Backend cpu(CpuGemm gemm, int threads) {
     CpuGemm g = gemm != null ? gemm : CpuGemm.fromProperty();
+    if (threads > 0) {
+      return new CpuBackend(threads, g);
+    }
     String t = System.getProperty(THREADS_PROPERTY);
     if (t == null) {
       return new CpuBackend(Runtime.getRuntime().availableProcessors(), g);

@@ -7,7 +7,10 @@ import dev.rnn4j.backend.cpu.CpuGemm;
 import java.util.Locale;
 import picocli.CommandLine.Option;
 
-/** The options that choose where a command computes: {@code --backend} and {@code --cpu-gemm}. */
+/**
+ * The options that choose where a command computes: {@code --backend}, {@code --cpu-gemm} and
+ * {@code --threads}.
+ */
 final class BackendOptions {
   @Option(
       names = "--backend",
@@ -27,6 +30,16 @@ final class BackendOptions {
               + ", else sgemm")
   String cpuGemm;
 
+  @Option(
+      names = "--threads",
+      defaultValue = "0",
+      description =
+          "threads of the CPU backend (0: one per core, or the system property "
+              + Backends.THREADS_PROPERTY
+              + "); oneDNN's own threads come from OMP_NUM_THREADS, which the rnn4j launcher"
+              + " sets to 1")
+  int threads;
+
   /** The backend's name, with the CPU's GEMM mode where it is not the default. */
   static String describe(Backend be) {
     if (be instanceof CpuBackend cpu && cpu.gemmMode() != CpuGemm.SGEMM) {
@@ -45,6 +58,10 @@ final class BackendOptions {
         throw new IllegalArgumentException("--cpu-gemm: " + e.getMessage(), e);
       }
     }
-    return Backends.create(backend, gemm);
+    if (threads < 0) {
+      throw new IllegalArgumentException(
+          "--threads must be >= 0 (0: one per core), got " + threads);
+    }
+    return Backends.create(backend, gemm, threads);
   }
 }

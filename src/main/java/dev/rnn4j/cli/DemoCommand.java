@@ -87,7 +87,8 @@ final class DemoCommand implements Callable<Integer> {
     try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,
-          new TrainRun.Setup(cfg, opts, 32, 400, out, null, 0, 0, DivergenceGuard.DEFAULT_PATIENCE),
+          new TrainRun.Setup(
+              cfg, opts, 32, 400, out, null, 0, 0, DivergenceGuard.DEFAULT_PATIENCE, 0),
           train.encode(src, tgt),
           devEx,
           src,

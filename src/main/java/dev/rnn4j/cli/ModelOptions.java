@@ -88,6 +88,47 @@ public final class ModelOptions {
   }
 
   /**
+   * The configuration of a checkpoint being resumed, after checking that no model option given on
+   * the command line ({@code given} tells which were) contradicts it; the options left out take the
+   * checkpoint's values.
+   *
+   * @throws IllegalArgumentException naming the first option whose value differs from the
+   *     checkpoint's, with both values
+   */
+  public Seq2SeqConfig resumed(
+      Seq2SeqConfig saved, java.util.function.Predicate<String> given, String from) {
+    Seq2SeqConfig mine = config(saved.srcVocab(), saved.tgtVocab());
+    Object[][] pairs = {
+      {"--cell", mine.cell(), saved.cell()},
+      {"--embed", mine.embedSize(), saved.embedSize()},
+      {"--encoder-hidden", mine.encoderHidden(), saved.encoderHidden()},
+      {"--encoder-layers", mine.encoderLayers(), saved.encoderLayers()},
+      {"--unidirectional", !mine.bidirectional(), !saved.bidirectional()},
+      {"--decoder-hidden", mine.decoderHidden(), saved.decoderHidden()},
+      {"--decoder-layers", mine.decoderLayers(), saved.decoderLayers()},
+      {"--attention", mine.attention(), saved.attention()},
+      {"--dropout", mine.dropout(), saved.dropout()},
+      {"--embedding-dropout", mine.embeddingDropout(), saved.embeddingDropout()},
+      {"--input-feeding", mine.inputFeeding(), saved.inputFeeding()},
+      {"--tie-embeddings", mine.tieEmbeddings(), saved.tieEmbeddings()},
+    };
+    for (Object[] p : pairs) {
+      if (given.test((String) p[0]) && !p[1].equals(p[2])) {
+        throw new IllegalArgumentException(
+            p[0]
+                + " "
+                + String.valueOf(p[1]).toLowerCase(Locale.ROOT)
+                + " contradicts the checkpoint being resumed ("
+                + from
+                + " has "
+                + String.valueOf(p[2]).toLowerCase(Locale.ROOT)
+                + "); leave it out to resume, or train a new model into another --out");
+      }
+    }
+    return saved;
+  }
+
+  /**
    * The validated configuration for these vocabulary sizes; a bad {@code --cell} or {@code
    * --attention} name, or an invalid combination, throws IllegalArgumentException naming it.
    */

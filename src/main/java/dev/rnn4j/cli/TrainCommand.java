@@ -10,6 +10,7 @@ import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
 import dev.rnn4j.data.WhitespaceTokenizer;
 import dev.rnn4j.seq2seq.ModelDirectory;
+import dev.rnn4j.seq2seq.Seq2SeqConfig;
 import dev.rnn4j.train.TrainOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +19,9 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 @Command(
     name = "train",
@@ -35,7 +38,11 @@ final class TrainCommand implements Callable<Integer> {
   @Option(names = "--out", required = true, description = "run directory (best/, last/, loss.svg)")
   Path out;
 
-  @Option(names = "--resume", description = "continue from a checkpoint directory (e.g. run/last)")
+  @Option(
+      names = "--resume",
+      description =
+          "continue from a checkpoint directory (e.g. run/last): the model's shape, tokenizers"
+              + " and vocabularies come from it; a model option that contradicts it is refused")
   Path resume;
 
   @Option(
@@ -82,8 +89,18 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--time-limit",
       defaultValue = "0",
-      description = "stop after the epoch at which another would pass this many minutes (0: none)")
+      description =
+          "end the run within this many minutes (all sessions of a resumed run, dev evaluations"
+              + " included): checked after every update, then the model is evaluated and saved,"
+              + " mid-epoch if need be (--resume continues there); the cosine-time schedule runs"
+              + " over it (0: none)")
   double timeLimitMinutes;
+
+  @Option(
+      names = "--save-every",
+      defaultValue = "0",
+      description = "also save OUT/last every N updates within an epoch (0: at epoch ends only)")
+  long saveEvery;
 
   @Option(
       names = "--keep-epochs",
@@ -103,6 +120,8 @@ final class TrainCommand implements Callable<Integer> {
   int divergencePatience;
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
+
+  @Spec CommandSpec spec;
 
   static Tokenizer tokenizer(String name, String option, List<String> texts, int merges) {
     return switch (name) {
@@ -131,13 +150,31 @@ final class TrainCommand implements Callable<Integer> {
     Tokenizer tgtTok;
     Vocabulary srcVocab;
     Vocabulary tgtVocab;
+    Seq2SeqConfig config = null;
     if (resume != null) {
+      var parsed = spec.commandLine().getParseResult();
+      for (String fixed :
+          List.of(
+              "--src-tokenizer", "--tgt-tokenizer", "--bpe-merges", "--min-freq", "--max-vocab")) {
+        if (parsed.hasMatchedOption(fixed)) {
+          throw new IllegalArgumentException(
+              fixed
+                  + " cannot change when resuming: the tokenizers and vocabularies come from "
+                  + resume
+                  + "; leave it out");
+        }
+      }
       try (Backend probe = Backends.create("cpu");
           ModelDirectory.Loaded l = ModelDirectory.load(resume, probe)) {
         srcTok = l.sourceTokenizer();
         tgtTok = l.targetTokenizer();
         srcVocab = l.sourceVocab();
         tgtVocab = l.targetVocab();
+        config =
+            model.resumed(
+                l.model().config(),
+                parsed::hasMatchedOption,
+                resume.resolve("config.json").toString());
       }
     } else {
       List<String> srcTexts = new ArrayList<>();
@@ -173,7 +210,7 @@ final class TrainCommand implements Callable<Integer> {
       TrainRun.run(
           be,
           new TrainRun.Setup(
-              model.config(srcVocab.size(), tgtVocab.size()),
+              config != null ? config : model.config(srcVocab.size(), tgtVocab.size()),
               opts,
               batchSize,
               devMetricLimit,
@@ -181,7 +218,8 @@ final class TrainCommand implements Callable<Integer> {
               resume,
               timeLimitMinutes * 60,
               keepEpochs,
-              divergencePatience),
+              divergencePatience,
+              saveEvery),
           trainEx,
           devEx,
           srcVocab,

@@ -89,7 +89,8 @@ final class TrainRun {
       Path resume,
       double maxSeconds,
       int keepEpochs,
-      int divergencePatience) {
+      int divergencePatience,
+      long saveEvery) {
     Setup {
       TrainingOptions.checkDevMetricLimit(devMetricLimit);
       if (keepEpochs < 0) {
@@ -172,6 +173,7 @@ final class TrainRun {
           new Trainer(s.options(), log)
               .withTimeLimit(s.maxSeconds())
               .withDivergencePatience(s.divergencePatience())
+              .withSaveEvery(s.saveEvery())
               .fit(model, opt, state, data(batcher), devBatches, wer, ckpt, s.out());
       log.printf(
           Locale.ROOT,

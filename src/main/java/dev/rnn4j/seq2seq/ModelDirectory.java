@@ -138,6 +138,7 @@ public final class ModelDirectory {
     j.put("plateau_epochs", s.plateauEpochs);
     j.put("lr", (double) s.lr);
     j.put("skipped_steps", s.skippedSteps);
+    j.put("seconds", s.seconds);
     j.put("dropout_calls", model.dropoutCalls());
     j.put("seed", t.seed());
     j.put("train_curve", curve(s.trainCurve));
@@ -291,6 +292,7 @@ public final class ModelDirectory {
       s.plateauEpochs = Json.getInt(j, "plateau_epochs");
       s.lr = (float) Json.getDouble(j, "lr");
       s.skippedSteps = Json.getLong(j, "skipped_steps");
+      s.seconds = j.containsKey("seconds") ? Json.getDouble(j, "seconds") : 0;
       model.setDropoutCalls(Json.getLong(j, "dropout_calls"));
       readCurve(Json.getArray(j, "train_curve"), s.trainCurve);
       readCurve(Json.getArray(j, "dev_curve"), s.devCurve);

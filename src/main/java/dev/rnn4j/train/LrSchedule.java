@@ -43,6 +43,33 @@ public interface LrSchedule {
     };
   }
 
+  /** The name of the schedule that runs over a time budget instead of a number of updates. */
+  String COSINE_TIME = "cosine-time";
+
+  /**
+   * The learning rate of "cosine-time[:N]" after {@code step} updates with a share {@code progress}
+   * (0 to 1) of the time budget spent: linear warm-up over the first {@code warmup} updates (none
+   * when 0) times half a cosine from base down to 0 at the end of the budget, base·min(1,
+   * step/warmup)·½(1 + cos(π·progress)).
+   */
+  static float cosineOverTime(long warmup, long step, double progress, float base) {
+    double ramp = warmup > 0 && step < warmup ? step / (double) warmup : 1.0;
+    double p = Math.max(0, Math.min(1, progress));
+    return (float) (base * ramp * 0.5 * (1 + Math.cos(Math.PI * p)));
+  }
+
+  /** The warm-up updates of a "cosine-time[:N]" spec, or -1 when {@code spec} is another one. */
+  static long timeBasedWarmup(String spec) {
+    if (spec == null || !(spec.equals(COSINE_TIME) || spec.startsWith(COSINE_TIME + ":"))) {
+      return -1;
+    }
+    long w = spec.equals(COSINE_TIME) ? 0 : warmupSteps(spec);
+    if (w < 0) {
+      throw new IllegalArgumentException("warm-up steps must be >= 0 in '" + spec + "'");
+    }
+    return w;
+  }
+
   /** Parses "constant" or "warmup:N" (schedules that do not depend on the run's length). */
   static LrSchedule parse(String spec) {
     return parse(spec, 0);
@@ -53,6 +80,11 @@ public interface LrSchedule {
    * totalSteps} optimizer updates (0 = unknown, which only the first two accept).
    */
   static LrSchedule parse(String spec, long totalSteps) {
+    if (timeBasedWarmup(spec) >= 0) {
+      // Defined over the time budget; the trainer computes it with cosineOverTime. Over updates
+      // it is constant, which is what a caller without a budget gets (and is told by the trainer).
+      return constant();
+    }
     if (spec != null && (spec.equals("cosine") || spec.startsWith("cosine:"))) {
       if (totalSteps <= 0) {
         throw new IllegalArgumentException(
@@ -72,7 +104,8 @@ public interface LrSchedule {
     throw new IllegalArgumentException(
         "unknown learning-rate schedule '"
             + spec
-            + "'; use constant, warmup:N, cosine or cosine:N (N warm-up steps)");
+            + "'; use constant, warmup:N, cosine, cosine:N (N warm-up steps), or cosine-time /"
+            + " cosine-time:N (over the time limit)");
   }
 
   /** The N of "warmup:N" or "cosine:N". */

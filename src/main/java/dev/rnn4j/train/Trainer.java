@@ -28,11 +28,16 @@ public final class Trainer {
     Iterator<Seq2SeqBatch> epoch(int epoch);
   }
 
-  /** A task metric on the dev set; lower is better (e.g. word error rate). */
+  /** A task metric on the dev set, e.g. word error rate (lower is better) or BLEU (higher). */
   public interface Metric {
     String name();
 
     double evaluate(Seq2SeqModel model);
+
+    /** Whether a larger value is better (BLEU, chrF, ROUGE); false for error rates and losses. */
+    default boolean higherIsBetter() {
+      return false;
+    }
   }
 
   /** Saves and restores training state. */
@@ -46,11 +51,18 @@ public final class Trainer {
     public int epoch = 1; // current (1-based)
     public int batchInEpoch; // batches of the current epoch done
     public long updates;
+
+    /** The best metric value so far; +∞ before the first evaluation, whatever the direction. */
     public double best = Double.POSITIVE_INFINITY;
+
     public int badEpochs;
     public int plateauEpochs;
     public float lr;
     public long skippedSteps;
+
+    /** Seconds this run has trained so far, over all its sessions (a resume continues it). */
+    public double seconds;
+
     public final List<double[]> trainCurve = new ArrayList<>();
     public final List<double[]> devCurve = new ArrayList<>();
   }
@@ -63,6 +75,7 @@ public final class Trainer {
   private final PrintStream log;
   private double maxSeconds;
   private int divergencePatience = DivergenceGuard.DEFAULT_PATIENCE;
+  private long saveEvery;
 
   public Trainer(TrainOptions opts, PrintStream log) {
     this.opts = opts;
@@ -70,14 +83,25 @@ public final class Trainer {
   }
 
   /**
-   * Stops after the epoch at which another epoch of the average length so far would pass this many
-   * seconds of training (0 = no limit).
+   * Ends the run once this many seconds (over all sessions of the run, dev evaluations included)
+   * would pass: checked after every update, leaving time for one more evaluation and save, which
+   * then happen even in the middle of an epoch (a resume continues from that batch). 0 = no limit.
+   * The "cosine-time" schedule runs over this budget.
    */
   public Trainer withTimeLimit(double seconds) {
     if (!(seconds >= 0)) {
       throw new IllegalArgumentException("time limit must be >= 0 seconds, got " + seconds);
     }
     this.maxSeconds = seconds;
+    return this;
+  }
+
+  /** Also saves "last" every this many updates within an epoch (0: at epoch ends only). */
+  public Trainer withSaveEvery(long updates) {
+    if (updates < 0) {
+      throw new IllegalArgumentException("save interval must be >= 0 updates, got " + updates);
+    }
+    this.saveEvery = updates;
     return this;
   }
 
@@ -108,15 +132,24 @@ public final class Trainer {
       Checkpoints ckpt,
       Path runDir) {
     int perEpoch = (train.batches(1) + opts.accumulate() - 1) / opts.accumulate();
+    long timeWarmup = LrSchedule.timeBasedWarmup(opts.schedule());
+    if (timeWarmup >= 0 && maxSeconds <= 0) {
+      throw new IllegalArgumentException(
+          "the '"
+              + opts.schedule()
+              + "' schedule runs over the time limit, and none is set; set one, or use cosine"
+              + " (over the epochs)");
+    }
     LrSchedule schedule = LrSchedule.parse(opts.schedule(), (long) opts.epochs() * perEpoch);
     if (state.lr == 0) {
       state.lr = opts.lr();
     }
     List<Parameter> params = model.parameters();
     DivergenceGuard guard = new DivergenceGuard(divergencePatience);
-    int firstEpoch = state.epoch;
+    MetricsLog metricsLog = runDir == null ? null : new MetricsLog(runDir.resolve(METRICS_LOG));
     long t0 = System.nanoTime();
-    double seconds = 0;
+    double secondsBefore = state.seconds;
+    double endCost = 0; // seconds the last evaluation and save took, kept free before the limit
     while (state.epoch <= opts.epochs()) {
       int total = train.batches(state.epoch);
       Iterator<Seq2SeqBatch> it = train.epoch(state.epoch);
@@ -130,6 +163,7 @@ public final class Trainer {
       long windowTokens = 0;
       long epochStart = System.nanoTime();
       int inAccum = 0;
+      boolean outOfTime = false;
       model.zeroGrad();
       while (it.hasNext()) {
         Seq2SeqBatch b = it.next();
@@ -146,7 +180,14 @@ public final class Trainer {
                   : GradientClipping.globalNorm(params);
           if (guard.admit(windowLoss, norm, params, context(state))) {
             state.updates++;
-            opt.setLearningRate(schedule.at(state.updates, state.lr));
+            opt.setLearningRate(
+                timeWarmup >= 0
+                    ? LrSchedule.cosineOverTime(
+                        timeWarmup,
+                        state.updates,
+                        (secondsBefore + since(t0)) / maxSeconds,
+                        state.lr)
+                    : schedule.at(state.updates, state.lr));
             opt.step(params);
             guard.applied(params, context(state));
             lossSum += windowLoss;
@@ -163,6 +204,15 @@ public final class Trainer {
           windowLoss = 0;
           windowTokens = 0;
           model.zeroGrad();
+          if (maxSeconds > 0 && secondsBefore + since(t0) + endCost >= maxSeconds) {
+            outOfTime = true;
+            break;
+          }
+          if (saveEvery > 0 && state.updates % saveEvery == 0 && it.hasNext() && ckpt != null) {
+            state.seconds = secondsBefore + since(t0);
+            DivergenceGuard.checkWeights(params, context(state));
+            save(ckpt, "last", model, opt, state);
+          }
         }
         double secs = (System.nanoTime() - epochStart) / 1e9;
         bar.update(
@@ -176,49 +226,87 @@ public final class Trainer {
         }
       }
       bar.finish();
+      long endStart = System.nanoTime();
+      double tokensPerSecond = tokens / Math.max(1e-9, (endStart - epochStart) / 1e9);
+      boolean partial = it.hasNext(); // stopped by the time limit inside the epoch
       double trainLoss = lossSum / Math.max(1, tokens);
       EpochEnd end = endEpoch(opts, model, opt, state, dev, metric, trainLoss, t0, log);
       boolean improved = end.improved();
-      seconds = end.seconds();
       boolean stop = opts.earlyStopPatience() > 0 && state.badEpochs >= opts.earlyStopPatience();
-      double epochSeconds = seconds / Math.max(1, state.epoch - firstEpoch + 1);
-      boolean outOfTime = maxSeconds > 0 && seconds + epochSeconds > maxSeconds;
       DivergenceGuard.checkWeights(params, context(state)); // never save a non-finite model
+      double devLoss =
+          state.devCurve.isEmpty() ? Double.NaN : state.devCurve.get(state.devCurve.size() - 1)[1];
       if (!dev.isEmpty()) {
-        DivergenceGuard.checkDevLoss(
-            state.devCurve.get(state.devCurve.size() - 1)[1], context(state));
+        DivergenceGuard.checkDevLoss(devLoss, context(state));
       }
       int finishedEpoch = state.epoch;
-      // The saved state points at the next epoch, so a resumed run starts there.
-      state.epoch++;
-      state.batchInEpoch = 0;
+      if (!partial) {
+        // The saved state points at the next epoch, so a resumed run starts there.
+        state.epoch++;
+        state.batchInEpoch = 0;
+      }
+      state.seconds = secondsBefore + since(t0);
+      if (improved && ckpt != null) {
+        save(ckpt, "best", model, opt, state);
+      }
+      if (ckpt != null) {
+        save(ckpt, "last", model, opt, state);
+      }
       try {
-        if (ckpt != null) {
-          if (improved) {
-            ckpt.save("best", model, opt, state);
-          }
-          ckpt.save("last", model, opt, state);
-        }
         if (runDir != null) {
           LossCurve.writeSvg(runDir.resolve("loss.svg"), state.trainCurve, state.devCurve);
         }
+        if (metricsLog != null) {
+          metricsLog.epoch(
+              finishedEpoch,
+              partial,
+              state,
+              trainLoss,
+              devLoss,
+              metric == null ? "dev loss" : metric.name(),
+              end.value(),
+              improved,
+              opt.learningRate(),
+              tokensPerSecond);
+        }
       } catch (IOException e) {
-        throw new UncheckedIOException("could not save the checkpoint: " + e.getMessage(), e);
+        throw new UncheckedIOException("could not write the run's logs: " + e.getMessage(), e);
       }
+      endCost = since(endStart);
       if (stop || outOfTime) {
         if (stop) {
           log.printf("early stopping: no improvement for %d epochs%n", state.badEpochs);
         } else {
           log.printf(
               Locale.ROOT,
-              "time limit: another epoch (about %.0f s) would pass %.0f s%n",
-              epochSeconds,
-              maxSeconds);
+              "time limit: stopped after %.0f of %.0f s (epoch %d, %s); evaluated and saved%n",
+              state.seconds,
+              maxSeconds,
+              finishedEpoch,
+              partial ? "batch " + state.batchInEpoch + " of " + total : "at its end");
         }
-        return new Result(finishedEpoch, state.best, state.updates, state.skippedSteps, seconds);
+        return new Result(
+            finishedEpoch, state.best, state.updates, state.skippedSteps, state.seconds);
       }
     }
-    return new Result(opts.epochs(), state.best, state.updates, state.skippedSteps, seconds);
+    return new Result(
+        opts.epochs(), state.best, state.updates, state.skippedSteps, secondsBefore + since(t0));
+  }
+
+  /** The file in the run directory with one JSON line per evaluation. */
+  public static final String METRICS_LOG = "metrics.jsonl";
+
+  private static double since(long t0) {
+    return (System.nanoTime() - t0) / 1e9;
+  }
+
+  private static void save(
+      Checkpoints ckpt, String tag, Seq2SeqModel model, Optimizer opt, TrainerState state) {
+    try {
+      ckpt.save(tag, model, opt, state);
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not save the checkpoint: " + e.getMessage(), e);
+    }
   }
 
   private DivergenceGuard.Context context(TrainerState state) {
@@ -226,9 +314,10 @@ public final class Trainer {
   }
 
   /**
-   * What the end of an epoch found: whether the metric improved, and the seconds since {@code t0}.
+   * What the end of an epoch found: whether the metric improved, the seconds since {@code t0}, and
+   * the metric's value.
    */
-  public record EpochEnd(boolean improved, double seconds) {}
+  public record EpochEnd(boolean improved, double seconds, double value) {}
 
   /**
    * The end-of-epoch bookkeeping every training loop shares (this one and rnn4j-spark's): records
@@ -253,7 +342,11 @@ public final class Trainer {
     double m = metric == null ? devLoss : metric.evaluate(model);
     String name = metric == null ? "dev loss" : metric.name();
     double seconds = (System.nanoTime() - t0) / 1e9;
-    boolean improved = m < state.best;
+    boolean higher = metric != null && metric.higherIsBetter();
+    boolean improved =
+        state.best == Double.POSITIVE_INFINITY
+            ? !Double.isNaN(m)
+            : higher ? m > state.best : m < state.best;
     log.printf(
         Locale.ROOT,
         "epoch %d: train loss %.4f, dev loss %.4f, %s %.4f%s, lr %.2e, %.0f s%n",
@@ -277,7 +370,7 @@ public final class Trainer {
         log.printf(Locale.ROOT, "validation plateau: learning rate now %.2e%n", state.lr);
       }
     }
-    return new EpochEnd(improved, seconds);
+    return new EpochEnd(improved, seconds, m);
   }
 
   /** Mean per-token loss (without label smoothing) over the dev batches. */

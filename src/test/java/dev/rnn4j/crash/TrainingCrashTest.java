@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainingCrashTest {
   private static final int KILLS = 20;
-  private static final int EPOCHS = 6;
+  private static final int EPOCHS = 10;
 
   @TempDir Path tmp;
 
@@ -124,8 +124,8 @@ class TrainingCrashTest {
       Path resume = Files.exists(out.resolve("last")) ? out.resolve("last") : null;
       Process p = start(100 + kill, trainArgs(out, resume));
       // Half the kills on a random step line of a save, the rest after a random time.
-      boolean onStep = r.nextBoolean();
-      int stepsToPass = r.nextInt(1, 9);
+      boolean onStep = r.nextInt(5) < 3;
+      int stepsToPass = r.nextInt(1, 7);
       long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(r.nextInt(300, 4000));
       String killedAt = "after the run ended";
       BufferedReader lines =

@@ -1,0 +1,180 @@
+package dev.rnn4j.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rnn4j.io.Json;
+import dev.rnn4j.train.Trainer;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code train}'s run-level options: --resume takes the model from the checkpoint and refuses
+ * contradicting flags, --time-limit is checked between updates, --save-every, --threads, and the
+ * metrics log.
+ */
+class TrainOptionsCliTest {
+  private record Run(int code, String out, String err) {}
+
+  private static Run run(List<String> args) {
+    PrintStream oldOut = System.out;
+    PrintStream oldErr = System.err;
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      int code = Main.run(args.toArray(String[]::new));
+      return new Run(
+          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
+    } finally {
+      System.setOut(oldOut);
+      System.setErr(oldErr);
+    }
+  }
+
+  private static List<String> args(Path tmp, Path out, String... extra) throws Exception {
+    Path train = tmp.resolve("train.tsv");
+    if (!Files.exists(train)) {
+      StringBuilder tsv = new StringBuilder();
+      String[] words = {"a b", "b c", "c a", "a a", "b b", "c c", "a b c", "c b a"};
+      for (int rep = 0; rep < 8; rep++) {
+        for (String w : words) {
+          tsv.append(w).append('\t').append(w.toUpperCase(java.util.Locale.ROOT)).append('\n');
+        }
+      }
+      Files.writeString(train, tsv.toString());
+      Files.writeString(tmp.resolve("dev.tsv"), "a b\tA B\nc a\tC A\n");
+    }
+    List<String> a =
+        new ArrayList<>(
+            List.of(
+                "train",
+                "--train",
+                train.toString(),
+                "--dev",
+                tmp.resolve("dev.tsv").toString(),
+                "--out",
+                out.toString(),
+                "--batch-size",
+                "8",
+                "--backend",
+                "cpu",
+                "--threads",
+                "1"));
+    a.addAll(List.of(extra));
+    return a;
+  }
+
+  private static final String[] SMALL = {
+    "--embed",
+    "8",
+    "--encoder-hidden",
+    "8",
+    "--decoder-hidden",
+    "8",
+    "--encoder-layers",
+    "1",
+    "--decoder-layers",
+    "1"
+  };
+
+  private static String[] small(String... more) {
+    List<String> a = new ArrayList<>(List.of(SMALL));
+    a.addAll(List.of(more));
+    return a.toArray(String[]::new);
+  }
+
+  @Test
+  void resumeTakesTheModelFromTheCheckpointAndRefusesContradictions(@TempDir Path tmp)
+      throws Exception {
+    Path out = tmp.resolve("run");
+    Run first = run(args(tmp, out, small("--epochs", "1")));
+    assertEquals(0, first.code(), first.err());
+    // No model flags: the defaults (embed 128, ...) must not apply.
+    Run resumed = run(args(tmp, out, "--epochs", "2", "--resume", out.resolve("last").toString()));
+    assertEquals(0, resumed.code(), resumed.err());
+    assertTrue(resumed.out().contains("resuming from"), resumed.out());
+    Run same =
+        run(
+            args(
+                tmp,
+                out,
+                "--epochs",
+                "3",
+                "--embed",
+                "8",
+                "--resume",
+                out.resolve("last").toString()));
+    assertEquals(0, same.code(), "a flag that agrees is fine: " + same.err());
+    Run contra =
+        run(
+            args(
+                tmp,
+                out,
+                "--epochs",
+                "4",
+                "--embed",
+                "16",
+                "--resume",
+                out.resolve("last").toString()));
+    assertEquals(2, contra.code());
+    assertTrue(
+        contra.err().contains("--embed 16 contradicts the checkpoint")
+            && contra.err().contains("has 8"),
+        contra.err());
+    Run tok =
+        run(args(tmp, out, "--src-tokenizer", "char", "--resume", out.resolve("last").toString()));
+    assertEquals(2, tok.code());
+    assertTrue(tok.err().contains("--src-tokenizer cannot change when resuming"), tok.err());
+  }
+
+  @Test
+  void theTimeLimitEndsTheRunBetweenUpdatesAndTheLogHasEveryEvaluation(@TempDir Path tmp)
+      throws Exception {
+    Path out = tmp.resolve("run");
+    // 1.5 s for up to 10,000 epochs: the limit ends it, usually inside an epoch.
+    Run r =
+        run(args(tmp, out, small("--epochs", "10000", "--time-limit", "0.025", "--patience", "0")));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("time limit: stopped after"), r.out());
+    Map<String, Object> trainer =
+        Json.parseObject(Files.readString(out.resolve("last/trainer.json")));
+    double seconds = Json.getDouble(trainer, "seconds");
+    // The budget includes the final evaluation and save; allow the JIT and a busy machine 3 s.
+    assertTrue(seconds > 0.5 && seconds < 1.5 + 3, "trained " + seconds + " s");
+    List<String> lines = Files.readAllLines(out.resolve(Trainer.METRICS_LOG));
+    assertTrue(lines.size() >= 1);
+    for (String line : lines) {
+      Map<String, Object> j = Json.parseObject(line);
+      assertTrue(j.containsKey("dev_loss") && j.containsKey("target_tokens_per_s"), line);
+    }
+    Map<String, Object> lastLine = Json.parseObject(lines.get(lines.size() - 1));
+    assertEquals(Json.getLong(trainer, "updates"), Json.getLong(lastLine, "updates"));
+  }
+
+  @Test
+  void saveEveryWritesLastWithinAnEpochAndCosineTimeNeedsALimit(@TempDir Path tmp)
+      throws Exception {
+    Path out = tmp.resolve("run");
+    Run r = run(args(tmp, out, small("--epochs", "1", "--save-every", "3")));
+    assertEquals(0, r.code(), r.err());
+    Run bad =
+        run(args(tmp, tmp.resolve("run2"), small("--epochs", "1", "--schedule", "cosine-time")));
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("runs over the time limit, and none is set"), bad.err());
+    List<String> a = args(tmp, tmp.resolve("run3"), small("--epochs", "1"));
+    a.set(a.indexOf("--threads") + 1, "-1");
+    Run threads = run(a);
+    assertEquals(2, threads.code());
+    assertTrue(threads.err().contains("--threads must be >= 0"), threads.err());
+  }
+}
