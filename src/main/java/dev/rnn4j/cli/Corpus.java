@@ -86,16 +86,38 @@ record Corpus(List<List<String>> sources, List<List<String>> targets, CorpusRepo
       int maxLength,
       PrintStream log)
       throws IOException {
+    return readEncoded(file, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, log, null);
+  }
+
+  /**
+   * As {@link #readEncoded(Path, Tokenizer, Tokenizer, Vocabulary, Vocabulary, int, PrintStream)},
+   * also adding each kept pair's target text, as written in the file, to {@code targets} (when not
+   * null): the references of text metrics such as BLEU.
+   */
+  static List<Example> readEncoded(
+      Path file,
+      Tokenizer srcTok,
+      Tokenizer tgtTok,
+      Vocabulary srcVocab,
+      Vocabulary tgtVocab,
+      int maxLength,
+      PrintStream log,
+      List<String> targets)
+      throws IOException {
     List<Example> out = new ArrayList<>();
     CorpusReport report =
         reader(srcTok, tgtTok, maxLength)
             .read(
                 file,
-                p ->
-                    out.add(
-                        new Example(
-                            srcVocab.encode(srcTok.tokenize(p.source())),
-                            tgtVocab.encode(tgtTok.tokenize(p.target())))));
+                p -> {
+                  out.add(
+                      new Example(
+                          srcVocab.encode(srcTok.tokenize(p.source())),
+                          tgtVocab.encode(tgtTok.tokenize(p.target()))));
+                  if (targets != null) {
+                    targets.add(p.target());
+                  }
+                });
     if (report.rejected() > 0) {
       log.println(report.summary());
     }

@@ -88,9 +88,10 @@ final class DemoCommand implements Callable<Integer> {
       TrainRun.run(
           be,
           new TrainRun.Setup(
-              cfg, opts, 32, 400, out, null, 0, 0, DivergenceGuard.DEFAULT_PATIENCE, 0),
+              cfg, opts, 32, 400, out, null, 0, 0, DivergenceGuard.DEFAULT_PATIENCE, 0, "wer"),
           train.encode(src, tgt),
           devEx,
+          null,
           src,
           tgt,
           tok,

@@ -11,6 +11,7 @@ import dev.rnn4j.data.Vocabulary;
 import dev.rnn4j.data.WhitespaceTokenizer;
 import dev.rnn4j.seq2seq.ModelDirectory;
 import dev.rnn4j.seq2seq.Seq2SeqConfig;
+import dev.rnn4j.train.DevMetric;
 import dev.rnn4j.train.TrainOptions;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -97,6 +98,16 @@ final class TrainCommand implements Callable<Integer> {
   double timeLimitMinutes;
 
   @Option(
+      names = "--dev-metric",
+      defaultValue = "wer",
+      description =
+          "what each epoch is judged by (best/ checkpoint, plateau decay, early stopping), on"
+              + " greedy decodings of the dev sample: wer or per (over tokens), or bleu, chrf,"
+              + " chrf++, rouge1, rouge2, rougeL (sacreBLEU / rouge-score compatible, over"
+              + " detokenised text against the dev file's targets); default wer")
+  String devMetric;
+
+  @Option(
       names = "--save-every",
       defaultValue = "0",
       description = "also save OUT/last every N updates within an epoch (0: at epoch ends only)")
@@ -143,6 +154,13 @@ final class TrainCommand implements Callable<Integer> {
     }
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
+    }
+    if (!DevMetric.NAMES.contains(devMetric)) {
+      throw new IllegalArgumentException(
+          "--dev-metric: unknown metric '"
+              + devMetric
+              + "'; use one of "
+              + String.join(", ", DevMetric.NAMES));
     }
     TrainOptions opts = training.options(accumulate, training.seed());
     int devMetricLimit = training.devMetricLimit();
@@ -204,8 +222,9 @@ final class TrainCommand implements Callable<Integer> {
     }
     List<Example> trainEx =
         Corpus.readEncoded(train, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err);
+    List<String> devRefs = new ArrayList<>();
     List<Example> devEx =
-        Corpus.readEncoded(dev, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err);
+        Corpus.readEncoded(dev, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err, devRefs);
     try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,
@@ -219,9 +238,11 @@ final class TrainCommand implements Callable<Integer> {
               timeLimitMinutes * 60,
               keepEpochs,
               divergencePatience,
-              saveEvery),
+              saveEvery,
+              devMetric),
           trainEx,
           devEx,
+          devRefs,
           srcVocab,
           tgtVocab,
           srcTok,

@@ -90,7 +90,8 @@ final class TrainRun {
       double maxSeconds,
       int keepEpochs,
       int divergencePatience,
-      long saveEvery) {
+      long saveEvery,
+      String devMetric) {
     Setup {
       TrainingOptions.checkDevMetricLimit(devMetricLimit);
       if (keepEpochs < 0) {
@@ -103,14 +104,16 @@ final class TrainRun {
   /**
    * Trains on encoded pairs (ids of {@code srcVocab} and {@code tgtVocab}); writes out/best,
    * out/last, out/loss.svg and, with {@code keepEpochs > 0}, the model after each of the last
-   * {@code keepEpochs} epochs as out/epoch-NNN (for {@code rnn4j average}). Returns the best dev
-   * WER.
+   * {@code keepEpochs} epochs as out/epoch-NNN (for {@code rnn4j average}). Returns the best value
+   * of the dev metric ({@code devRefs}: the dev targets as text, for text metrics; may be null for
+   * wer and per).
    */
   static double run(
       Backend be,
       Setup s,
       List<Example> trainEx,
       List<Example> devEx,
+      List<String> devRefs,
       Vocabulary srcVocab,
       Vocabulary tgtVocab,
       Tokenizer srcTok,
@@ -149,7 +152,13 @@ final class TrainRun {
           devEx.size(),
           BackendOptions.describe(be));
       Batcher batcher = new Batcher(trainEx, s.batchSize(), 50, seed);
-      Trainer.Metric wer = DevMetric.greedyWordErrorRate(devEx, s.devMetricLimit());
+      Trainer.Metric metric =
+          DevMetric.of(
+              s.devMetric(),
+              devEx,
+              devRefs,
+              ids -> tgtTok.detokenize(tgtVocab.decode(ids)),
+              s.devMetricLimit());
       long finalSeed = seed;
       Trainer.Checkpoints ckpt =
           (tag, m, o, st) -> {
@@ -174,15 +183,17 @@ final class TrainRun {
               .withTimeLimit(s.maxSeconds())
               .withDivergencePatience(s.divergencePatience())
               .withSaveEvery(s.saveEvery())
-              .fit(model, opt, state, data(batcher), devBatches, wer, ckpt, s.out());
+              .fit(model, opt, state, data(batcher), devBatches, metric, ckpt, s.out());
       log.printf(
           Locale.ROOT,
-          "done: %d epochs, %d updates (%d skipped), best dev WER %.2f%%,"
-              + " %.0f s; model in %s%n",
+          "done: %d epochs, %d updates (%d skipped), best %s %s, %.0f s; model in %s%n",
           r.epochs(),
           r.updates(),
           r.skippedSteps(),
-          100 * r.bestMetric(),
+          metric.name(),
+          metric.higherIsBetter()
+              ? String.format(Locale.ROOT, "%.2f", r.bestMetric())
+              : String.format(Locale.ROOT, "%.2f%%", 100 * r.bestMetric()),
           r.seconds(),
           s.out().resolve("best"));
       return r.bestMetric();

@@ -2,17 +2,22 @@ package dev.rnn4j.train;
 
 import dev.rnn4j.data.Example;
 import dev.rnn4j.metrics.Scores;
+import dev.rnn4j.metrics.TextMetrics;
 import dev.rnn4j.seq2seq.DecodeOptions;
 import dev.rnn4j.seq2seq.Seq2SeqModel;
 import dev.rnn4j.seq2seq.Translator;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 
 /**
- * The task metric a training run judges its epochs by: the word error rate of greedy decoding on a
- * fixed sample of the dev set. Used by the {@code rnn4j train} command and by the Spark trainer, so
- * both sample the dev set the same way. The metric it returns holds only its fixed sample and
- * decodes with the model it is given, so it is as thread-safe as {@link Translator}.
+ * The task metric a training run judges its epochs by, on greedy decodings of a fixed sample of the
+ * dev set: the word or token error rate over ids ({@code wer}, {@code per}), or a text metric over
+ * detokenised outputs against the dev file's references ({@code bleu}, {@code chrf}, {@code
+ * chrf++}, {@code rouge1}, {@code rouge2}, {@code rougeL}; see {@link TextMetrics}). Used by the
+ * {@code rnn4j train} command and by the Spark trainer, so both sample the dev set the same way.
+ * The metric it returns holds only its fixed sample and decodes with the model it is given, so it
+ * is as thread-safe as {@link Translator}.
  */
 public final class DevMetric {
   private DevMetric() {}
@@ -41,11 +46,98 @@ public final class DevMetric {
     return out;
   }
 
+  /** The names {@link #of} accepts. */
+  public static final List<String> NAMES =
+      List.of("wer", "per", "bleu", "chrf", "chrf++", "rouge1", "rouge2", "rougeL");
+
+  /**
+   * The metric named {@code name} on at most {@code limit} examples spread evenly over {@code dev}.
+   *
+   * @param references the dev file's target texts, aligned with {@code dev} (text metrics only; may
+   *     be null for wer and per)
+   * @param detokenize target ids → text, as the model's output would be written
+   * @throws IllegalArgumentException for a name not in {@link #NAMES}, or a text metric without
+   *     references
+   */
+  public static Trainer.Metric of(
+      String name,
+      List<Example> dev,
+      List<String> references,
+      Function<int[], String> detokenize,
+      int limit) {
+    switch (name) {
+      case "wer":
+        return greedyWordErrorRate(dev, limit);
+      case "per":
+        return greedyErrorRate(dev, limit, false);
+      default:
+        break;
+    }
+    if (!NAMES.contains(name)) {
+      throw new IllegalArgumentException(
+          "unknown dev metric '" + name + "'; use one of " + String.join(", ", NAMES));
+    }
+    if (references == null || references.size() != dev.size()) {
+      throw new IllegalArgumentException(
+          "the " + name + " dev metric needs the dev file's reference texts, one per example");
+    }
+    List<Integer> idx = evenlySpaced(range(dev.size()), limit);
+    List<int[]> src = new ArrayList<>(idx.size());
+    List<List<String>> refs = new ArrayList<>(idx.size());
+    for (int i : idx) {
+      src.add(dev.get(i).source());
+      refs.add(List.of(references.get(i)));
+    }
+    String shown =
+        switch (name) {
+          case "bleu" -> "BLEU";
+          case "chrf" -> "chrF";
+          case "chrf++" -> "chrF++";
+          case "rouge1" -> "ROUGE-1";
+          case "rouge2" -> "ROUGE-2";
+          default -> "ROUGE-L";
+        };
+    return new Trainer.Metric() {
+      @Override
+      public String name() {
+        return "dev " + shown + " (greedy, " + src.size() + " pairs)";
+      }
+
+      @Override
+      public double evaluate(Seq2SeqModel model) {
+        List<int[]> hyp = new Translator(model).best(src, DecodeOptions.greedy());
+        List<String> text = new ArrayList<>(hyp.size());
+        for (int[] h : hyp) {
+          text.add(detokenize.apply(h));
+        }
+        return TextMetrics.score(name, text, refs).score();
+      }
+
+      @Override
+      public boolean higherIsBetter() {
+        return true;
+      }
+    };
+  }
+
+  private static List<Integer> range(int n) {
+    List<Integer> r = new ArrayList<>(n);
+    for (int i = 0; i < n; i++) {
+      r.add(i);
+    }
+    return r;
+  }
+
   /**
    * Greedy word error rate on at most {@code limit} dev examples spread evenly over {@code dev}
    * ({@link #evenlySpaced}); named "dev WER (greedy, N pairs)" in the training log.
    */
   public static Trainer.Metric greedyWordErrorRate(List<Example> dev, int limit) {
+    return greedyErrorRate(dev, limit, true);
+  }
+
+  /** Greedy word ({@code words}) or token error rate on the evenly spaced sample. */
+  private static Trainer.Metric greedyErrorRate(List<Example> dev, int limit, boolean words) {
     List<Example> sample = evenlySpaced(dev, limit);
     List<int[]> src = new ArrayList<>(sample.size());
     List<int[]> ref = new ArrayList<>(sample.size());
@@ -56,13 +148,14 @@ public final class DevMetric {
     return new Trainer.Metric() {
       @Override
       public String name() {
-        return "dev WER (greedy, " + sample.size() + " pairs)";
+        return "dev " + (words ? "WER" : "PER") + " (greedy, " + sample.size() + " pairs)";
       }
 
       @Override
       public double evaluate(Seq2SeqModel model) {
         List<int[]> hyp = new Translator(model).best(src, DecodeOptions.greedy());
-        return Scores.of(hyp, ref).wordErrorRate();
+        Scores s = Scores.of(hyp, ref);
+        return words ? s.wordErrorRate() : s.phonemeErrorRate();
       }
     };
   }

@@ -177,4 +177,24 @@ class TrainOptionsCliTest {
     assertEquals(2, threads.code());
     assertTrue(threads.err().contains("--threads must be >= 0"), threads.err());
   }
+
+  @Test
+  void theDevMetricCanBeBleuAndIsChosenByHigherValues(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    Run r = run(args(tmp, out, small("--epochs", "3", "--dev-metric", "bleu", "--lr", "0.01")));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("dev BLEU (greedy, 2 pairs)"), r.out());
+    List<String> lines = Files.readAllLines(out.resolve(Trainer.METRICS_LOG));
+    double best = -1;
+    for (String line : lines) {
+      Map<String, Object> j = Json.parseObject(line);
+      double v = Json.getDouble(j, "value");
+      assertTrue(v >= 0 && v <= 100, line);
+      assertEquals(v > best, Json.getBoolean(j, "best"), "best means higher for BLEU: " + line);
+      best = Math.max(best, v);
+    }
+    Run bad = run(args(tmp, tmp.resolve("run2"), small("--dev-metric", "bleu4")));
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("use one of wer, per, bleu, chrf"), bad.err());
+  }
 }

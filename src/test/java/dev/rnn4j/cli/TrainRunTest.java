@@ -12,7 +12,7 @@ class TrainRunTest {
     var e =
         assertThrows(
             IllegalArgumentException.class,
-            () -> new TrainRun.Setup(null, null, 64, 0, null, null, 0, 0, 10, 0));
+            () -> new TrainRun.Setup(null, null, 64, 0, null, null, 0, 0, 10, 0, "wer"));
     assertTrue(e.getMessage().contains("--dev-metric-limit"), e.getMessage());
   }
 }
