@@ -1,8 +1,12 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
-import dev.rnn4j.data.Example;
+import dev.rnn4j.data.ParallelCorpusReader;
+import dev.rnn4j.data.SentencePair;
+import dev.rnn4j.io.AtomicFiles;
+import dev.rnn4j.io.Json;
 import dev.rnn4j.metrics.Scores;
+import dev.rnn4j.metrics.TextMetrics;
 import dev.rnn4j.seq2seq.DecodeOptions;
 import dev.rnn4j.seq2seq.ModelDirectory;
 import dev.rnn4j.seq2seq.Translator;
@@ -21,7 +25,10 @@ import picocli.CommandLine.Option;
 @Command(
     name = "eval",
     mixinStandardHelpOptions = true,
-    description = "Decode a test TSV and print WER, PER, token/sequence accuracy and BLEU.")
+    description =
+        "Decode every pair of a test TSV and score the outputs: WER, PER, token and sequence"
+            + " accuracy over tokens; BLEU and chrF (as sacreBLEU computes them) and ROUGE-1/2/L F1"
+            + " (as rouge-score does) over the detokenised text against the references.")
 final class EvalCommand implements Callable<Integer> {
   @Option(names = "--model", required = true, description = "model directory (e.g. run/best)")
   Path model;
@@ -42,10 +49,19 @@ final class EvalCommand implements Callable<Integer> {
 
   @Option(
       names = "--max-length",
-      defaultValue = "100",
+      defaultValue = "0",
       description =
-          "test pairs with a longer side (in tokens) are skipped and reported (default 100)")
+          "refuse the test file if a side of a pair has more tokens than this, listing them"
+              + " (default 0: no limit; every pair is decoded, none is skipped)")
   int maxLength;
+
+  @Option(
+      names = "--output",
+      description = "also write the outputs (detokenised, one per test line, in order) here")
+  Path output;
+
+  @Option(names = "--json", description = "print the results as one JSON object")
+  boolean json;
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
@@ -53,7 +69,8 @@ final class EvalCommand implements Callable<Integer> {
       names = "--multi-reference",
       description =
           "lines with the same source are alternative references (e.g. a word's pronunciations):"
-              + " each source is decoded once and scored against its closest reference")
+              + " each source is decoded once and scored against its closest reference (text"
+              + " metrics: against all of them)")
   boolean multiReference;
 
   @Override
@@ -61,54 +78,134 @@ final class EvalCommand implements Callable<Integer> {
     if (!Files.isReadable(test)) {
       throw new IllegalArgumentException(test + ": no such readable file");
     }
+    if (maxLength < 0) {
+      throw new IllegalArgumentException(
+          "--max-length must be >= 0 (0: no limit), got " + maxLength);
+    }
     DecodeOptions opts =
         new DecodeOptions(beam, beam == 1 ? 0f : lengthPenalty, 2f, 10, 1, false, 64);
     try (Backend be = backendOptions.open();
         ModelDirectory.Loaded m = ModelDirectory.load(model, be)) {
-      Corpus c =
-          Corpus.read(
-              test, null, null, m.sourceTokenizer(), m.targetTokenizer(), maxLength, System.err);
-      List<Example> ex = c.encode(m.sourceVocab(), m.targetVocab());
-      long t0 = System.nanoTime();
-      Scores s;
-      String what;
-      if (multiReference) {
-        // Sources in order of first appearance, each with all of its lines' targets.
-        Map<List<String>, List<Integer>> groups = new LinkedHashMap<>();
-        for (int i = 0; i < c.size(); i++) {
-          groups.computeIfAbsent(c.sources().get(i), k -> new ArrayList<>()).add(i);
-        }
-        List<int[]> sources = new ArrayList<>();
-        List<List<int[]>> refs = new ArrayList<>();
-        for (List<Integer> lines : groups.values()) {
-          sources.add(ex.get(lines.get(0)).source());
-          List<int[]> r = new ArrayList<>();
-          for (int i : lines) {
-            r.add(ex.get(i).target());
-          }
-          refs.add(r);
-        }
-        s = Scores.ofMultiReference(new Translator(m.model()).best(sources, opts), refs);
-        what = String.format(Locale.ROOT, "%d sources (%d references)", s.sequences(), ex.size());
-      } else {
-        s = TrainRun.score(m.model(), ex, opts);
-        what = s.sequences() + " pairs";
+      List<SentencePair> pairs = new ArrayList<>();
+      var report =
+          new ParallelCorpusReader(
+                  maxLength == 0 ? Integer.MAX_VALUE : maxLength,
+                  s -> m.sourceTokenizer().tokenize(s).size(),
+                  t -> m.targetTokenizer().tokenize(t).size(),
+                  ParallelCorpusReader.DEFAULT_MAX_LINE_BYTES,
+                  ParallelCorpusReader.DEFAULT_LISTED_LINES)
+              .read(test, pairs::add);
+      if (report.rejected() > 0) {
+        throw new IllegalArgumentException(
+            report.summary()
+                + "; eval scores every line of a test set, so fix or remove these lines"
+                + (maxLength > 0 ? " (or raise --max-length)" : ""));
       }
+      if (pairs.isEmpty()) {
+        throw new IllegalArgumentException(test + ": no test pairs (source<TAB>reference)");
+      }
+      // Sources in order of first appearance, each with its lines (one line each unless
+      // --multi-reference groups lines with the same source).
+      Map<String, List<Integer>> groups = new LinkedHashMap<>();
+      for (int i = 0; i < pairs.size(); i++) {
+        String key = multiReference ? pairs.get(i).source() : Integer.toString(i);
+        groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
+      }
+      List<int[]> sources = new ArrayList<>();
+      List<List<int[]>> refIds = new ArrayList<>();
+      List<List<String>> refTexts = new ArrayList<>();
+      for (List<Integer> lines : groups.values()) {
+        SentencePair first = pairs.get(lines.get(0));
+        sources.add(m.sourceVocab().encode(m.sourceTokenizer().tokenize(first.source())));
+        List<int[]> ids = new ArrayList<>();
+        List<String> texts = new ArrayList<>();
+        for (int i : lines) {
+          ids.add(m.targetVocab().encode(m.targetTokenizer().tokenize(pairs.get(i).target())));
+          texts.add(pairs.get(i).target());
+        }
+        refIds.add(ids);
+        refTexts.add(texts);
+      }
+      long t0 = System.nanoTime();
+      List<int[]> hyps = new Translator(m.model()).best(sources, opts);
       double secs = (System.nanoTime() - t0) / 1e9;
-      System.out.printf(
-          Locale.ROOT,
-          "%s: %s, beam %d: WER %.2f%%  PER %.2f%%  token acc %.2f%%  sequence acc %.2f%%"
-              + "  BLEU %.2f  (%.1f s)%n",
-          test,
-          what,
-          beam,
-          100 * s.wordErrorRate(),
-          100 * s.phonemeErrorRate(),
-          100 * s.tokenAccuracy(),
-          100 * s.sequenceAccuracy(),
-          100 * s.bleu(),
-          secs);
+      List<String> hypTexts = new ArrayList<>(hyps.size());
+      for (int[] h : hyps) {
+        hypTexts.add(m.targetTokenizer().detokenize(m.targetVocab().decode(h)));
+      }
+      if (output != null) {
+        StringBuilder sb = new StringBuilder();
+        for (String h : hypTexts) {
+          sb.append(h).append('\n');
+        }
+        AtomicFiles.writeString(output, sb.toString());
+      }
+      Scores s = Scores.ofMultiReference(hyps, refIds);
+      Map<String, TextMetrics.Result> text = new LinkedHashMap<>();
+      for (String name : List.of("bleu", "chrf", "rouge1", "rouge2", "rougeL")) {
+        text.put(name, TextMetrics.score(name, hypTexts, refTexts));
+      }
+      if (json) {
+        System.out.println(Json.write(results(s, text, hyps.size(), pairs.size(), secs)));
+      } else {
+        printText(s, text, hyps.size(), pairs.size(), secs);
+      }
     }
     return 0;
+  }
+
+  private Map<String, Object> results(
+      Scores s, Map<String, TextMetrics.Result> text, int sources, int lines, double secs) {
+    Map<String, Object> j = new LinkedHashMap<>();
+    j.put("test", test.toString());
+    j.put("model", model.toString());
+    j.put("sources", sources);
+    j.put("references", lines);
+    j.put("beam", beam);
+    j.put("length_penalty", beam == 1 ? 0.0 : (double) lengthPenalty);
+    j.put("wer", 100 * s.wordErrorRate());
+    j.put("per", 100 * s.phonemeErrorRate());
+    j.put("token_accuracy", 100 * s.tokenAccuracy());
+    j.put("sequence_accuracy", 100 * s.sequenceAccuracy());
+    for (Map.Entry<String, TextMetrics.Result> e : text.entrySet()) {
+      Map<String, Object> r = new LinkedHashMap<>();
+      r.put("score", e.getValue().score());
+      r.put("signature", e.getValue().signature());
+      j.put(e.getKey(), r);
+    }
+    j.put("decode_seconds", secs);
+    j.put("sentences_per_second", sources / Math.max(1e-9, secs));
+    return j;
+  }
+
+  private void printText(
+      Scores s, Map<String, TextMetrics.Result> text, int sources, int lines, double secs) {
+    String what =
+        multiReference
+            ? String.format(Locale.ROOT, "%d sources (%d references)", sources, lines)
+            : sources + " pairs";
+    System.out.printf(
+        Locale.ROOT,
+        "%s: %s, beam %d: WER %.2f%%  PER %.2f%%  token acc %.2f%%  sequence acc %.2f%%"
+            + "  (%.1f s, %.1f sentences/s)%n",
+        test,
+        what,
+        beam,
+        100 * s.wordErrorRate(),
+        100 * s.phonemeErrorRate(),
+        100 * s.tokenAccuracy(),
+        100 * s.sequenceAccuracy(),
+        secs,
+        sources / Math.max(1e-9, secs));
+    System.out.printf(
+        Locale.ROOT,
+        "BLEU %.2f  chrF %.2f  ROUGE-1/2/L F1 %.2f/%.2f/%.2f%n  %s%n  %s%n",
+        text.get("bleu").score(),
+        text.get("chrf").score(),
+        text.get("rouge1").score(),
+        text.get("rouge2").score(),
+        text.get("rougeL").score(),
+        text.get("bleu").signature(),
+        text.get("chrf").signature());
   }
 }

@@ -78,7 +78,6 @@ final class TrainRun {
     return String.format(Locale.ROOT, "epoch-%03d", epoch);
   }
 
-  /** Removes a model directory written by {@link ModelDirectory#save}, if it exists. */
   /** Everything one training run needs. */
   record Setup(
       Seq2SeqConfig config,

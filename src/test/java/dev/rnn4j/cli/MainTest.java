@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rnn4j.backend.cpu.CpuGemm;
+import dev.rnn4j.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -129,6 +130,41 @@ class MainTest {
             "cpu");
     assertEquals(0, e.code(), e.err());
     assertTrue(e.out().contains("WER 0.00%"), e.out());
+    // No output has four tokens, so sacreBLEU's corpus BLEU is 0 (no 4-grams at all) even for
+    // perfect outputs; chrF and ROUGE see them as perfect.
+    assertTrue(e.out().contains("BLEU 0.00  chrF 100.00") && e.out().contains("tok:13a"), e.out());
+    Path hyps = tmp.resolve("hyps.txt");
+    Run ej =
+        run(
+            "eval",
+            "--model",
+            out.resolve("best").toString(),
+            "--test",
+            dev.toString(),
+            "--output",
+            hyps.toString(),
+            "--json",
+            "--backend",
+            "cpu");
+    assertEquals(0, ej.code(), ej.err());
+    assertEquals("A B\nC A\nA B C\nC B A\n", Files.readString(hyps));
+    var j = Json.parseObject(ej.out().strip());
+    assertEquals(4L, j.get("sources"));
+    assertEquals(100.0, Json.getDouble(Json.getObject(j, "chrf"), "score"), 1e-9);
+    assertTrue(Json.getString(Json.getObject(j, "bleu"), "signature").startsWith("BLEU|nrefs:1"));
+    Run el =
+        run(
+            "eval",
+            "--model",
+            out.resolve("best").toString(),
+            "--test",
+            dev.toString(),
+            "--max-length",
+            "2",
+            "--backend",
+            "cpu");
+    assertEquals(2, el.code(), el.out());
+    assertTrue(el.err().contains("eval scores every line"), el.err());
     Run avg =
         run(
             "average",
