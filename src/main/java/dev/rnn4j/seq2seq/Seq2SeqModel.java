@@ -660,8 +660,10 @@ public final class Seq2SeqModel implements Module {
 
     private void closeGathered() {
       if (gathered != null) {
-        for (Tensor t : gathered) {
-          t.close();
+        for (int i = 0; i < gathered.length; i++) {
+          if (i != 1 || gathered[1] != gathered[0]) { // keys are the memory itself without a W_a
+            gathered[i].close();
+          }
         }
         gathered = null;
       }
@@ -738,8 +740,9 @@ public final class Seq2SeqModel implements Module {
     }
     try (Tensor ids = be.uploadInts(prev, n);
         Tensor emb = tgtEmb.forward(ids, n, 1, cfg.embedSize());
-        Tensor x = decoderInput(emb, state.feed());
-        RecurrentOutput dec = decoder.forward(x, null, state.h(), state.c(), false);
+        Tensor fed = state.feed() == null ? null : decoderInput(emb, state.feed());
+        RecurrentOutput dec =
+            decoder.forward(fed == null ? emb : fed, null, state.h(), state.c(), false);
         Tensor logits = be.zeros(n, v)) {
       Tensor hTilde = dec.output();
       LuongAttention.Step att = null;
@@ -822,7 +825,7 @@ public final class Seq2SeqModel implements Module {
 
   /**
    * The decoder's input for one step: the embedding itself, or a new [embedding; h̃_{t-1}] when
-   * feeding (closing both is safe: closing a tensor twice is harmless).
+   * feeding.
    */
   private Tensor decoderInput(Tensor emb, Tensor feed) {
     if (feed == null) {
