@@ -5,7 +5,15 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** Something with named parameters on one backend. Closing it releases them. */
+/**
+ * Something with named parameters on one backend. Closing it releases them.
+ *
+ * <p><b>Threads.</b> A module is not thread-safe unless its class says so: its default {@link
+ * #close()} frees the parameters at once, so it must not overlap with any other call on the module
+ * (a call still reading a parameter would then read freed memory or fail on a closed tensor). A
+ * module that serves many threads guards its calls and waits for them in {@code close}, as {@code
+ * Seq2SeqModel} does.
+ */
 public interface Module extends AutoCloseable {
   /** The parameters in a fixed order (PyTorch's {@code named_parameters()} order). */
   List<Parameter> parameters();
@@ -29,6 +37,7 @@ public interface Module extends AutoCloseable {
     }
   }
 
+  /** Closes every parameter (each once; closing twice is harmless). */
   @Override
   default void close() {
     for (Parameter p : parameters()) {

@@ -16,6 +16,8 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.Supplier;
 
 /**
  * An encoder–decoder with Luong attention: source embedding → embedding dropout → stacked (bi)RNN
@@ -28,7 +30,11 @@ import java.util.SplittableRandom;
  * generator.weight}, ...). Ids 0..3 are PAD, BOS, EOS, UNK.
  *
  * <p><b>Threads.</b> Encoding and decoding (inference) read the parameters only and may run on many
- * threads at once; a training step must not overlap with any other call.
+ * threads at once; a training step must not overlap with any other call. {@link #close()} may come
+ * from any thread at any time: it waits for the calls in flight (each at most one encode, decoder
+ * step or training step), then frees the parameters; every later call, including the next step of a
+ * translation that was under way, throws {@link IllegalStateException} ("model closed while
+ * decoding") instead of touching freed memory.
  */
 public final class Seq2SeqModel implements Module {
   public static final int PAD = 0;
@@ -49,6 +55,11 @@ public final class Seq2SeqModel implements Module {
   private final Parameter genBias; // (V)
   private final List<Parameter> parameters;
   private long dropoutCalls;
+
+  /** Calls that read the parameters hold the read lock; {@link #close()} takes the write lock. */
+  private final ReentrantReadWriteLock inUse = new ReentrantReadWriteLock();
+
+  private volatile boolean closed;
 
   public Seq2SeqModel(Backend be, Seq2SeqConfig cfg, long seed) {
     this.be = be;
@@ -151,6 +162,49 @@ public final class Seq2SeqModel implements Module {
     this.parameters = Collections.unmodifiableList(ps);
   }
 
+  /** Runs one call on the parameters, refused once the model is closed (see the class comment). */
+  private <T> T guarded(String call, Supplier<T> body) {
+    inUse.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException(
+            "Seq2SeqModel."
+                + call
+                + ": the model is closed"
+                + (call.equals("decodeStep") || call.equals("reorder")
+                    ? " (model closed while decoding: another thread closed it during a"
+                        + " translation)"
+                    : "")
+                + "; close a model only after every call on it has returned");
+      }
+      return body.get();
+    } finally {
+      inUse.readLock().unlock();
+    }
+  }
+
+  /**
+   * Frees the parameters once the calls in flight on other threads have returned; later calls throw
+   * {@link IllegalStateException}. Closing twice is harmless.
+   */
+  @Override
+  public void close() {
+    inUse.writeLock().lock();
+    try {
+      if (!closed) {
+        closed = true;
+        Module.super.close();
+      }
+    } finally {
+      inUse.writeLock().unlock();
+    }
+  }
+
+  /** Whether {@link #close()} has been called. */
+  public boolean isClosed() {
+    return closed;
+  }
+
   private static <M extends Module> M add(List<Module> parts, M m) {
     parts.add(m);
     return m;
@@ -196,12 +250,12 @@ public final class Seq2SeqModel implements Module {
    * Pass gradScale = 1 / tokens for a per-token mean. Returns the loss (before scaling).
    */
   public Loss trainStep(Seq2SeqBatch batch, float labelSmoothing, float gradScale) {
-    return run(batch, labelSmoothing, gradScale, true);
+    return guarded("trainStep", () -> run(batch, labelSmoothing, gradScale, true));
   }
 
   /** The loss of a batch without gradients or dropout (validation). */
   public Loss evaluate(Seq2SeqBatch batch, float labelSmoothing) {
-    return run(batch, labelSmoothing, 0f, false);
+    return guarded("evaluate", () -> run(batch, labelSmoothing, 0f, false));
   }
 
   private Loss run(Seq2SeqBatch batch, float smoothing, float gradScale, boolean train) {
@@ -660,8 +714,10 @@ public final class Seq2SeqModel implements Module {
 
     private void closeGathered() {
       if (gathered != null) {
-        for (Tensor t : gathered) {
-          t.close();
+        for (int i = 0; i < gathered.length; i++) {
+          if (i != 1 || gathered[1] != gathered[0]) { // keys are the memory itself without a W_a
+            gathered[i].close();
+          }
         }
         gathered = null;
       }
@@ -698,6 +754,10 @@ public final class Seq2SeqModel implements Module {
 
   /** Encodes a batch of sources (row-major (B, S), PAD beyond each length). */
   public Encoded encode(int[] src, int[] srcLengths, int batch, int srcLen, State[] initOut) {
+    return guarded("encode", () -> encodeOpen(src, srcLengths, batch, srcLen, initOut));
+  }
+
+  private Encoded encodeOpen(int[] src, int[] srcLengths, int batch, int srcLen, State[] initOut) {
     checkIds("source", src, cfg.srcVocab());
     List<AutoCloseable> open = new ArrayList<>();
     try (Tensor ids = be.uploadInts(src, batch * srcLen);
@@ -730,6 +790,11 @@ public final class Seq2SeqModel implements Module {
    */
   public State decodeStep(
       Encoded enc, int[] srcRow, int[] prev, State state, float[] logProbs, float[] attnOut) {
+    return guarded("decodeStep", () -> decodeOpen(enc, srcRow, prev, state, logProbs, attnOut));
+  }
+
+  private State decodeOpen(
+      Encoded enc, int[] srcRow, int[] prev, State state, float[] logProbs, float[] attnOut) {
     int n = prev.length;
     int v = cfg.tgtVocab();
     checkIds("previous token", prev, v);
@@ -738,8 +803,9 @@ public final class Seq2SeqModel implements Module {
     }
     try (Tensor ids = be.uploadInts(prev, n);
         Tensor emb = tgtEmb.forward(ids, n, 1, cfg.embedSize());
-        Tensor x = decoderInput(emb, state.feed());
-        RecurrentOutput dec = decoder.forward(x, null, state.h(), state.c(), false);
+        Tensor fed = state.feed() == null ? null : decoderInput(emb, state.feed());
+        RecurrentOutput dec =
+            decoder.forward(fed == null ? emb : fed, null, state.h(), state.c(), false);
         Tensor logits = be.zeros(n, v)) {
       Tensor hTilde = dec.output();
       LuongAttention.Step att = null;
@@ -822,7 +888,7 @@ public final class Seq2SeqModel implements Module {
 
   /**
    * The decoder's input for one step: the embedding itself, or a new [embedding; h̃_{t-1}] when
-   * feeding (closing both is safe: closing a tensor twice is harmless).
+   * feeding.
    */
   private Tensor decoderInput(Tensor emb, Tensor feed) {
     if (feed == null) {
@@ -861,10 +927,13 @@ public final class Seq2SeqModel implements Module {
 
   /** Reorders a state's hypotheses: row i of the result is row from[i] of each layer. */
   public State reorder(State s, int[] from) {
-    return new State(
-        reorderRows(s.h(), from),
-        s.c() == null ? null : reorderRows(s.c(), from),
-        s.feed() == null ? null : reorderRows(s.feed(), from));
+    return guarded(
+        "reorder",
+        () ->
+            new State(
+                reorderRows(s.h(), from),
+                s.c() == null ? null : reorderRows(s.c(), from),
+                s.feed() == null ? null : reorderRows(s.feed(), from)));
   }
 
   private Tensor reorderRows(Tensor t, int[] from) {

@@ -6,8 +6,14 @@ import java.util.List;
 
 /**
  * Greedy and beam-search decoding over many inputs at once (Seq2SeqModel inference: no activations
- * kept). Thread-safe: one translator (and its model) may serve many threads at once, as long as
- * nobody trains the model meanwhile.
+ * kept).
+ *
+ * <p><b>Threads.</b> Thread-safe: one translator (and its model) may serve many threads at once, as
+ * long as nobody trains the model meanwhile; each call owns its encoder output and decoder states,
+ * and the results equal those of one thread (tested with 8 threads). The model may be closed from
+ * any thread: the close waits for the decoder steps in flight, and a translation under way then
+ * throws {@link IllegalStateException} ("model closed while decoding") at its next step, having
+ * released its own tensors; a translation started after the close throws at once.
  */
 public final class Translator {
   private final Seq2SeqModel model;

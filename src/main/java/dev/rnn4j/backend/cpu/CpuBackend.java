@@ -58,8 +58,13 @@ public final class CpuBackend implements Backend {
    */
   private final CellLoops cells = activationsSetting() ? CpuCells.INSTANCE : VecCells.INSTANCE;
 
-  private final CpuMemoryPool pool =
-      new CpuMemoryPool(Long.getLong("rnn4j.cpu.cacheBytes", 1L << 30));
+  /**
+   * Off-heap blocks. System property {@code rnn4j.cpu.checkMemory=true} (default false) turns on
+   * its checking mode: canaries around every tensor, verified at close and at backend close, double
+   * closes refused, allocation sites recorded (see {@link CpuMemoryPool}, {@link #openTensors}).
+   */
+  private final CpuMemoryPool pool;
+
   private final Set<CpuTensor> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
@@ -75,7 +80,16 @@ public final class CpuBackend implements Backend {
    * ({@link CpuGemm#BF16}: mixed precision).
    */
   public CpuBackend(int threads, CpuGemm gemm) {
+    this(threads, gemm, checkMemorySetting());
+  }
+
+  /**
+   * A backend as {@link #CpuBackend(int, CpuGemm)}; {@code checkMemory}: the checking mode of the
+   * off-heap memory (slower; for hunting memory errors and leaks).
+   */
+  public CpuBackend(int threads, CpuGemm gemm, boolean checkMemory) {
     DnnlGemm.load();
+    this.pool = new CpuMemoryPool(Long.getLong("rnn4j.cpu.cacheBytes", 1L << 30), checkMemory);
     if (gemm == null) {
       throw new IllegalArgumentException(
           "GEMM mode is null; pass CpuGemm.SGEMM (the default), F32 or BF16");
@@ -117,6 +131,15 @@ public final class CpuBackend implements Backend {
           "system property rnn4j.cpu.activations: expected fast or exact, got '" + v + "'");
     }
     return v.equals("exact");
+  }
+
+  private static boolean checkMemorySetting() {
+    String v = System.getProperty("rnn4j.cpu.checkMemory", "false").trim().toLowerCase(Locale.ROOT);
+    if (!v.equals("true") && !v.equals("false")) {
+      throw new IllegalArgumentException(
+          "system property rnn4j.cpu.checkMemory: expected true or false, got '" + v + "'");
+    }
+    return v.equals("true");
   }
 
   private static String fusedRnnSetting() {
@@ -191,6 +214,16 @@ public final class CpuBackend implements Backend {
   /** Number of tensors allocated and not yet closed (for leak checks). */
   public int liveTensors() {
     return live.size();
+  }
+
+  /** Whether the off-heap memory runs in checking mode ({@code rnn4j.cpu.checkMemory}). */
+  public boolean checksMemory() {
+    return pool.checking();
+  }
+
+  /** The tensors still open, with their allocation sites in checking mode. */
+  public OpenTensorReport openTensors() {
+    return OpenTensorReport.of(new ArrayList<>(live));
   }
 
   void released(CpuTensor t) {
@@ -1352,11 +1385,25 @@ public final class CpuBackend implements Backend {
       return;
     }
     closed = true;
-    for (CpuTensor t : new ArrayList<>(live)) {
-      t.close();
+    if (pool.checking() && !live.isEmpty()) {
+      LOG.warning("rnn4j: CPU backend closed with " + openTensors());
     }
-    pool.close();
-    parallel.close();
+    IllegalStateException damaged = null;
+    try {
+      for (CpuTensor t : new ArrayList<>(live)) {
+        try {
+          t.release(true);
+        } catch (IllegalStateException e) { // checking mode: a damaged block; close the rest
+          damaged = damaged == null ? e : damaged;
+        }
+      }
+      pool.close();
+    } finally {
+      parallel.close();
+    }
+    if (damaged != null) {
+      throw damaged;
+    }
   }
 
   @Override

@@ -6,13 +6,20 @@ import dev.rnn4j.tensor.Shape;
 import dev.rnn4j.tensor.Tensor;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.FloatPointer;
 import org.bytedeco.javacpp.IntPointer;
 import org.bytedeco.javacpp.Pointer;
 
 /**
  * A tensor in off-heap memory allocated by JavaCPP, read by oneDNN's sgemm in place and by Java
- * loops through a direct buffer view. Not thread-safe (see {@link Tensor}).
+ * loops through a direct buffer view. Not thread-safe (see {@link Tensor}), except that its memory
+ * goes back to the pool exactly once even when two threads close it at the same time.
+ *
+ * <p>In the backend's checking mode ({@code rnn4j.cpu.checkMemory}) the tensor records where it was
+ * allocated and where it was first closed; a second close by its user throws {@link
+ * IllegalStateException} naming both (a close by {@link CpuBackend#close} of a tensor still open
+ * does not count), and the pool checks the canaries around its memory (see {@link CpuMemoryPool}).
  */
 final class CpuTensor implements Tensor {
   private final CpuBackend backend;
@@ -22,6 +29,9 @@ final class CpuTensor implements Tensor {
   private FloatPointer block; // the pooled allocation behind memory
   private FloatBuffer floats;
   private IntBuffer ints;
+  private final AtomicBoolean released = new AtomicBoolean();
+  private final Throwable site; // checking mode: where it was allocated, else null
+  private Throwable closeSite; // checking mode: where it was first closed (null: by the backend)
 
   CpuTensor(CpuBackend backend, DType dtype, Shape shape) {
     this(backend, dtype, shape, true);
@@ -43,7 +53,10 @@ final class CpuTensor implements Tensor {
     this.shape = shape;
     this.dtype = dtype;
     long n = Math.max(1, shape.numel());
-    FloatPointer p = backend.pool().take(n);
+    CpuMemoryPool pool = backend.pool();
+    site = pool.checking() ? new Throwable("tensor allocated here") : null;
+    FloatPointer p =
+        site == null ? pool.take(n) : pool.take(n, "tensor " + shape + " " + dtype, site);
     if (zero) {
       Pointer.memset(p, 0, 4 * n);
     }
@@ -75,7 +88,12 @@ final class CpuTensor implements Tensor {
 
   @Override
   public boolean isClosed() {
-    return memory == null;
+    return released.get();
+  }
+
+  /** Where the tensor was allocated (checking mode), else null. */
+  Throwable allocationSite() {
+    return site;
   }
 
   /** The FLOAT32 elements as a direct buffer (absolute indexing only). */
@@ -116,14 +134,37 @@ final class CpuTensor implements Tensor {
 
   @Override
   public void close() {
-    if (memory != null) {
-      memory = null;
-      floats = null;
-      ints = null;
-      backend.pool().give(block);
-      block = null;
-      backend.released(this);
+    release(false);
+  }
+
+  /** Closes the tensor; {@code byBackend}: as part of closing the backend. */
+  void release(boolean byBackend) {
+    if (!released.compareAndSet(false, true)) {
+      if (site != null && !byBackend && closeSite != null) {
+        throw new IllegalStateException(
+            "off-heap memory check: tensor "
+                + shape
+                + " "
+                + dtype
+                + " closed twice: first closed at "
+                + AllocationSite.of(closeSite)
+                + ", allocated at "
+                + AllocationSite.of(site)
+                + "; close each tensor once (the first close's stack trace is the cause)",
+            closeSite);
+      }
+      return;
     }
+    if (site != null && !byBackend) {
+      closeSite = new Throwable("tensor first closed here");
+    }
+    FloatPointer b = block;
+    memory = null;
+    floats = null;
+    ints = null;
+    block = null;
+    backend.released(this);
+    backend.pool().give(b);
   }
 
   @Override
