@@ -30,7 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class TrainingCrashTest {
   private static final int KILLS = 20;
-  private static final int EPOCHS = 10;
+  private static final int EPOCHS = 12;
 
   @TempDir Path tmp;
 
@@ -97,12 +97,58 @@ class TrainingCrashTest {
     return pb.start();
   }
 
-  /** Runs the child to its end; returns its output. */
-  private static String runToEnd(Process p) throws Exception {
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(120, TimeUnit.SECONDS), "child did not finish");
-    assertEquals(0, p.exitValue(), out);
-    return out;
+  /** Runs the child to its end; returns the milliseconds it trained per epoch. */
+  private static double runToEnd(Process p) throws Exception {
+    Watch w = new Watch(p, -1);
+    assertTrue(p.waitFor(180, TimeUnit.SECONDS), "child did not finish");
+    w.reader.join();
+    assertEquals(0, p.exitValue(), w.output.toString());
+    return (System.nanoTime() - w.modelSeenAt) / 1e6 / EPOCHS;
+  }
+
+  /**
+   * Reads a child's output on a thread of its own: notes when training starts (the "model:" line)
+   * and, when {@code stepsToPass > 0}, when the child reaches that many save steps.
+   */
+  private static final class Watch {
+    final StringBuilder output = new StringBuilder();
+    final java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(1);
+    final java.util.concurrent.CountDownLatch stepped = new java.util.concurrent.CountDownLatch(1);
+    final Thread reader;
+    volatile long modelSeenAt;
+    volatile String stepLine;
+
+    Watch(Process p, int stepsToPass) {
+      reader =
+          new Thread(
+              () -> {
+                int steps = stepsToPass;
+                try (BufferedReader in =
+                    new BufferedReader(
+                        new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+                  for (String line; (line = in.readLine()) != null; ) {
+                    synchronized (output) {
+                      output.append(line).append('\n');
+                    }
+                    if (line.startsWith("model:") && modelSeenAt == 0) {
+                      modelSeenAt = System.nanoTime();
+                      started.countDown();
+                    }
+                    if (line.startsWith("STEP ") && --steps == 0) {
+                      stepLine = line;
+                      stepped.countDown();
+                    }
+                  }
+                } catch (IOException killed) {
+                  // the stream ends when the child is killed
+                } finally {
+                  started.countDown();
+                  stepped.countDown();
+                }
+              });
+      reader.setDaemon(true);
+      reader.start();
+    }
   }
 
   private static Map<String, HostTensor> weights(Path model) throws IOException {
@@ -112,7 +158,7 @@ class TrainingCrashTest {
   @Test
   void killsAnywhereNeverLoseACheckpointAndResumingGivesTheSameWeights() throws Exception {
     Path ref = tmp.resolve("reference");
-    runToEnd(start(1, trainArgs(ref, null)));
+    double epochMs = runToEnd(start(1, trainArgs(ref, null)));
 
     Path out = tmp.resolve("run");
     SplittableRandom r = new SplittableRandom(2026);
@@ -123,26 +169,20 @@ class TrainingCrashTest {
     for (int kill = 0; kill < KILLS; kill++) {
       Path resume = Files.exists(out.resolve("last")) ? out.resolve("last") : null;
       Process p = start(100 + kill, trainArgs(out, resume));
-      // Half the kills on a random step line of a save, the rest after a random time.
+      // Most kills on a random step of a save; the others at a random moment of training, within
+      // about an epoch of its start (measured on the reference run), so the run does not end
+      // before the kills are done.
       boolean onStep = r.nextInt(5) < 3;
-      int stepsToPass = r.nextInt(1, 7);
-      long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(r.nextInt(300, 4000));
-      String killedAt = "after the run ended";
-      BufferedReader lines =
-          new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+      Watch w = new Watch(p, onStep ? r.nextInt(1, 7) : -1);
+      String killedAt;
       if (onStep) {
-        for (String line; (line = lines.readLine()) != null; ) {
-          if (line.startsWith("STEP ") && --stepsToPass == 0) {
-            killedAt = line;
-            insideSaves++;
-            break;
-          }
-        }
+        w.stepped.await();
+        killedAt = w.stepLine != null ? w.stepLine : "after the run ended";
+        insideSaves += w.stepLine != null ? 1 : 0;
       } else {
-        while (p.isAlive() && System.nanoTime() < deadline) {
-          Thread.sleep(20);
-        }
-        killedAt = "at a random time";
+        w.started.await();
+        Thread.sleep((long) (r.nextDouble() * epochMs));
+        killedAt = p.isAlive() ? "at a random moment" : "after the run ended";
       }
       p.destroyForcibly(); // SIGKILL on POSIX
       p.waitFor();
