@@ -20,6 +20,7 @@ import picocli.CommandLine.Option;
       EvalCommand.class,
       AverageCommand.class,
       DataCommand.class,
+      IdsCommand.class,
       Main.LstmDemoCommand.class
     })
 public final class Main implements Callable<Integer> {
