@@ -9,11 +9,15 @@ import java.nio.file.Path;
 
 /** Loading a saved subword model of whichever kind a file holds. Stateless. */
 public final class Tokenizers {
+  /** A SentencePiece ModelProto starts with its first piece: field 1, length-delimited. */
+  private static final byte SENTENCEPIECE_FIRST_BYTE = 0x0A;
+
   private Tokenizers() {}
 
   /**
    * The model in {@code file}, chosen by its first line: {@value BpeTokenizer#HEADER} gives a
-   * {@link BpeTokenizer}, {@value SubwordTokenizer#HEADER} a {@link SubwordTokenizer}.
+   * {@link BpeTokenizer}, {@value SubwordTokenizer#HEADER} a {@link SubwordTokenizer}, and a binary
+   * file starting like a SentencePiece {@code .model} a {@link SentencePieceBpeTokenizer}.
    *
    * @throws FileFormatException if the first line is neither (the message quotes it and lists the
    *     headers) or the file is damaged
@@ -28,6 +32,9 @@ public final class Tokenizers {
     if (first.equals(SubwordTokenizer.HEADER)) {
       return SubwordTokenizer.read(bytes, name);
     }
+    if (bytes.length > 0 && bytes[0] == SENTENCEPIECE_FIRST_BYTE) {
+      return SentencePieceBpeTokenizer.read(bytes, name);
+    }
     throw new FileFormatException(
         name,
         "first line is "
@@ -36,7 +43,7 @@ public final class Tokenizers {
             + BpeTokenizer.HEADER
             + "\" or \""
             + SubwordTokenizer.HEADER
-            + "\"; not an rnn4j subword model");
+            + "\", or a SentencePiece .model file; not a subword model");
   }
 
   /** The first line, decoded leniently (the reader decodes strictly), without BOM or {@code \r}. */

@@ -77,7 +77,8 @@ class SubwordTokenizerFileTest {
             .equals(
                 other
                     + ": first line is \"#version: 0.2\", expected \"#rnn4j-bpe v1\" or"
-                    + " \"#rnn4j-spm-bpe v1\"; not an rnn4j subword model"),
+                    + " \"#rnn4j-spm-bpe v1\", or a SentencePiece .model file; not a subword"
+                    + " model"),
         e.getMessage());
   }
 
