@@ -6,6 +6,7 @@ import dev.rnn4j.data.BpeTokenizer;
 import dev.rnn4j.data.CharTokenizer;
 import dev.rnn4j.data.Example;
 import dev.rnn4j.data.ParallelCorpusReader;
+import dev.rnn4j.data.SubwordTokenizer;
 import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
 import dev.rnn4j.data.WhitespaceTokenizer;
@@ -49,17 +50,37 @@ final class TrainCommand implements Callable<Integer> {
   @Option(
       names = "--src-tokenizer",
       defaultValue = "whitespace",
-      description = "char, whitespace or bpe")
+      description =
+          "char, whitespace, subword (SentencePiece-style BPE learned to --vocab-size, text"
+              + " restored exactly) or bpe (the older whitespace-split BPE, --bpe-merges)")
   String srcTokenizer;
 
   @Option(
       names = "--tgt-tokenizer",
       defaultValue = "whitespace",
-      description = "char, whitespace or bpe")
+      description = "as --src-tokenizer, for the targets")
   String tgtTokenizer;
 
   @Option(names = "--bpe-merges", defaultValue = "8000", description = "merges of learned BPE")
   int bpeMerges;
+
+  @Option(
+      names = "--vocab-size",
+      defaultValue = "16000",
+      description = "subword: pieces learned per model, base characters included (default 16000)")
+  int vocabSize;
+
+  @Option(
+      names = "--joint-subwords",
+      description = "subword: learn one model on both sides (both tokenizers must be subword)")
+  boolean jointSubwords;
+
+  @Option(
+      names = "--subword-model",
+      description =
+          "subword: use this learned model (a .spm file from an earlier run, e.g. RUN/source.spm)"
+              + " for every subword side instead of learning one")
+  Path subwordModel;
 
   @Option(
       names = "--min-freq",
@@ -141,8 +162,53 @@ final class TrainCommand implements Callable<Integer> {
       case "bpe" -> BpeTokenizer.learn(texts, merges);
       default ->
           throw new IllegalArgumentException(
-              option + ": unknown tokenizer '" + name + "'; use char, whitespace or bpe");
+              option + ": unknown tokenizer '" + name + "'; use char, whitespace, subword or bpe");
     };
+  }
+
+  private static final List<String> TOKENIZERS = List.of("char", "whitespace", "subword", "bpe");
+
+  /**
+   * The subword models of the sides whose tokenizer is "subword": loaded from --subword-model,
+   * learned jointly on both sides, or learned per side; written into the run directory as
+   * source.spm / target.spm so a later run can reuse them.
+   */
+  private Tokenizer[] subwords(List<String> srcTexts, List<String> tgtTexts)
+      throws java.io.IOException {
+    boolean src = srcTokenizer.equals("subword");
+    boolean tgt = tgtTokenizer.equals("subword");
+    Tokenizer[] models = new Tokenizer[2];
+    if (subwordModel != null) {
+      SubwordTokenizer m = SubwordTokenizer.load(subwordModel);
+      models[0] = src ? m : null;
+      models[1] = tgt ? m : null;
+      return models;
+    }
+    long t0 = System.nanoTime();
+    if (jointSubwords) {
+      SubwordTokenizer m =
+          SubwordTokenizer.learnJoint(
+              List.of(srcTexts, tgtTexts), vocabSize, SubwordTokenizer.DEFAULT_CHARACTER_COVERAGE);
+      models[0] = m;
+      models[1] = m;
+    } else {
+      models[0] = src ? SubwordTokenizer.learn(srcTexts, vocabSize) : null;
+      models[1] = tgt ? SubwordTokenizer.learn(tgtTexts, vocabSize) : null;
+    }
+    Files.createDirectories(out);
+    if (models[0] != null) {
+      ((SubwordTokenizer) models[0]).save(this.out.resolve("source.spm"));
+    }
+    if (models[1] != null) {
+      ((SubwordTokenizer) models[1]).save(this.out.resolve("target.spm"));
+    }
+    System.out.printf(
+        java.util.Locale.ROOT,
+        "subwords: %s learned in %.1f s (%s)%n",
+        jointSubwords ? "one joint model" : "a model per side",
+        (System.nanoTime() - t0) / 1e9,
+        this.out.resolve(jointSubwords || models[0] != null ? "source.spm" : "target.spm"));
+    return models;
   }
 
   @Override
@@ -195,9 +261,32 @@ final class TrainCommand implements Callable<Integer> {
                 resume.resolve("config.json").toString());
       }
     } else {
+      for (String[] t :
+          new String[][] {{"--src-tokenizer", srcTokenizer}, {"--tgt-tokenizer", tgtTokenizer}}) {
+        if (!TOKENIZERS.contains(t[1])) {
+          throw new IllegalArgumentException(
+              t[0] + ": unknown tokenizer '" + t[1] + "'; use char, whitespace, subword or bpe");
+        }
+      }
+      boolean anySubword = srcTokenizer.equals("subword") || tgtTokenizer.equals("subword");
+      if (jointSubwords && !(srcTokenizer.equals("subword") && tgtTokenizer.equals("subword"))) {
+        throw new IllegalArgumentException(
+            "--joint-subwords needs --src-tokenizer subword and --tgt-tokenizer subword");
+      }
+      if ((subwordModel != null || jointSubwords) && !anySubword) {
+        throw new IllegalArgumentException(
+            (subwordModel != null ? "--subword-model" : "--joint-subwords")
+                + " applies to subword tokenizers; set --src-tokenizer/--tgt-tokenizer subword");
+      }
+      if (subwordModel != null && !Files.isReadable(subwordModel)) {
+        throw new IllegalArgumentException(
+            subwordModel + ": no such readable file (--subword-model)");
+      }
       List<String> srcTexts = new ArrayList<>();
       List<String> tgtTexts = new ArrayList<>();
-      if (srcTokenizer.equals("bpe") || tgtTokenizer.equals("bpe")) {
+      boolean learn = srcTokenizer.equals("bpe") || tgtTokenizer.equals("bpe");
+      learn |= anySubword && subwordModel == null;
+      if (learn) {
         new ParallelCorpusReader(
                 Integer.MAX_VALUE, String::length, ParallelCorpusReader.DEFAULT_MAX_LINE_BYTES, 0)
             .read(
@@ -207,8 +296,11 @@ final class TrainCommand implements Callable<Integer> {
                   tgtTexts.add(p.target());
                 });
       }
-      srcTok = tokenizer(srcTokenizer, "--src-tokenizer", srcTexts, bpeMerges);
-      tgtTok = tokenizer(tgtTokenizer, "--tgt-tokenizer", tgtTexts, bpeMerges);
+      Tokenizer[] sw = anySubword ? subwords(srcTexts, tgtTexts) : new Tokenizer[2];
+      srcTok =
+          sw[0] != null ? sw[0] : tokenizer(srcTokenizer, "--src-tokenizer", srcTexts, bpeMerges);
+      tgtTok =
+          sw[1] != null ? sw[1] : tokenizer(tgtTokenizer, "--tgt-tokenizer", tgtTexts, bpeMerges);
       srcVocab = null;
       tgtVocab = null;
     }

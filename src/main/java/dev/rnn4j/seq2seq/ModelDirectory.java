@@ -3,6 +3,7 @@ package dev.rnn4j.seq2seq;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.data.BpeTokenizer;
 import dev.rnn4j.data.CharTokenizer;
+import dev.rnn4j.data.SubwordTokenizer;
 import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Utf8;
 import dev.rnn4j.data.Vocabulary;
@@ -33,13 +34,14 @@ import java.util.Map;
 /**
  * A model directory: {@code config.json} (the model configuration and tokenizers), {@code
  * model.safetensors} (parameters under their PyTorch-style names, readable by {@code
- * safetensors.torch.load_file}), {@code source.vocab}, {@code target.vocab}, optional {@code
- * source.bpe}/{@code target.bpe}, and for resuming {@code trainer.json} and {@code
- * optimizer.safetensors}. {@code config.json}, written last, records the SHA-256 of every other
- * file, and loading refuses a file that does not match (a vocabulary swapped for another of the
- * same size would otherwise translate wrongly without a word). Directories are written atomically
- * (see {@link AtomicFiles#writeDirectory}): a reader always finds a complete version, and a crash
- * leaves the previous one.
+ * safetensors.torch.load_file}), {@code source.vocab}, {@code target.vocab}, the learned
+ * tokenizers' models where there are some ({@code source.bpe}/{@code target.bpe}, or {@code
+ * source.spm}/{@code target.spm} for {@link SubwordTokenizer}), and for resuming {@code
+ * trainer.json} and {@code optimizer.safetensors}. {@code config.json}, written last, records the
+ * SHA-256 of every other file, and loading refuses a file that does not match (a vocabulary swapped
+ * for another of the same size would otherwise translate wrongly without a word). Directories are
+ * written atomically (see {@link AtomicFiles#writeDirectory}): a reader always finds a complete
+ * version, and a crash leaves the previous one.
  */
 public final class ModelDirectory {
   static final String FORMAT = "rnn4j-seq2seq";
@@ -95,12 +97,8 @@ public final class ModelDirectory {
           SafeTensors.write(d.resolve("model.safetensors"), params, Map.of("format", "pt"));
           src.save(d.resolve("source.vocab"));
           tgt.save(d.resolve("target.vocab"));
-          if (srcTok instanceof BpeTokenizer b) {
-            b.save(d.resolve("source.bpe"));
-          }
-          if (tgtTok instanceof BpeTokenizer b) {
-            b.save(d.resolve("target.bpe"));
-          }
+          saveTokenizer(srcTok, d, "source");
+          saveTokenizer(tgtTok, d, "target");
           // The model's files only: the training state is optional (Spark ships a model
           // without it) and is read only by a resume, from the same version.
           cfg.put(CHECKSUMS, FileChecksums.of(d, "config.json"));
@@ -210,8 +208,8 @@ public final class ModelDirectory {
                 + ")");
       }
       config = configFromJson(Json.getObject(cfg, "model"));
-      srcTok = tokenizer(Json.getString(cfg, "source_tokenizer"), dir.resolve("source.bpe"));
-      tgtTok = tokenizer(Json.getString(cfg, "target_tokenizer"), dir.resolve("target.bpe"));
+      srcTok = tokenizer(Json.getString(cfg, "source_tokenizer"), dir, "source");
+      tgtTok = tokenizer(Json.getString(cfg, "target_tokenizer"), dir, "target");
     } catch (IllegalArgumentException e) {
       throw new FileFormatException(cfgFile.toString(), e.getMessage(), e);
     }
@@ -325,9 +323,21 @@ public final class ModelDirectory {
     }
   }
 
+  /** Writes the model file of a learned tokenizer as SIDE.bpe or SIDE.spm; others have none. */
+  private static void saveTokenizer(Tokenizer t, Path d, String side) throws IOException {
+    if (t instanceof BpeTokenizer b) {
+      b.save(d.resolve(side + ".bpe"));
+    } else if (t instanceof SubwordTokenizer s) {
+      s.save(d.resolve(side + ".spm"));
+    }
+  }
+
   static String tokenizerName(Tokenizer t) {
     if (t instanceof BpeTokenizer) {
       return "bpe";
+    }
+    if (t instanceof SubwordTokenizer) {
+      return "subword";
     }
     if (t instanceof CharTokenizer) {
       return "char";
@@ -338,14 +348,15 @@ public final class ModelDirectory {
     throw new IllegalArgumentException("cannot save tokenizer " + t.getClass().getName());
   }
 
-  static Tokenizer tokenizer(String name, Path bpe) throws IOException {
+  static Tokenizer tokenizer(String name, Path dir, String side) throws IOException {
     return switch (name) {
       case "char" -> new CharTokenizer();
       case "whitespace" -> new WhitespaceTokenizer();
-      case "bpe" -> BpeTokenizer.load(bpe);
+      case "bpe" -> BpeTokenizer.load(dir.resolve(side + ".bpe"));
+      case "subword" -> SubwordTokenizer.load(dir.resolve(side + ".spm"));
       default ->
           throw new IllegalArgumentException(
-              "unknown tokenizer '" + name + "' (char, whitespace or bpe)");
+              "unknown tokenizer '" + name + "' (char, whitespace, bpe or subword)");
     };
   }
 

@@ -197,4 +197,55 @@ class TrainOptionsCliTest {
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("use one of wer, per, bleu, chrf"), bad.err());
   }
+
+  @Test
+  void subwordsAreLearnedJointlySavedWithTheModelAndReusable(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    Run r =
+        run(
+            args(
+                tmp,
+                out,
+                small(
+                    "--epochs",
+                    "2",
+                    "--src-tokenizer",
+                    "subword",
+                    "--tgt-tokenizer",
+                    "subword",
+                    "--joint-subwords",
+                    "--vocab-size",
+                    "12")));
+    assertEquals(0, r.code(), r.err());
+    assertTrue(r.out().contains("subwords: one joint model learned"), r.out());
+    assertTrue(Files.exists(out.resolve("source.spm")) && Files.exists(out.resolve("target.spm")));
+    assertTrue(Files.exists(out.resolve("best/source.spm")), "the model carries its subwords");
+    Map<String, Object> cfg = Json.parseObject(Files.readString(out.resolve("best/config.json")));
+    assertEquals("subword", cfg.get("source_tokenizer"));
+    Run reuse =
+        run(
+            args(
+                tmp,
+                tmp.resolve("run2"),
+                small(
+                    "--epochs",
+                    "1",
+                    "--src-tokenizer",
+                    "subword",
+                    "--tgt-tokenizer",
+                    "subword",
+                    "--subword-model",
+                    out.resolve("source.spm").toString())));
+    assertEquals(0, reuse.code(), reuse.err());
+    assertTrue(!reuse.out().contains("subwords:"), "nothing learned: " + reuse.out());
+    assertEquals(
+        Files.readString(out.resolve("source.spm")),
+        Files.readString(tmp.resolve("run2/best/target.spm")));
+    Run bad =
+        run(
+            args(
+                tmp, tmp.resolve("run3"), small("--joint-subwords", "--src-tokenizer", "subword")));
+    assertEquals(2, bad.code());
+    assertTrue(bad.err().contains("--joint-subwords needs"), bad.err());
+  }
 }
