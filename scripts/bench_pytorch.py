@@ -1,5 +1,5 @@
 #!/usr/bin/python3
-"""PyTorch baseline for the rnn4j benchmark workloads (BENCH_SPEC.md: K1-K4, G1).
+"""PyTorch baseline for the rnn4j benchmark workloads (benchmarks/WORKLOADS.md: K1-K4, G1).
 
 Runs each workload with nn.LSTM / nn.GRU (batch_first=True) or torch.mm, on 2 threads, with
 warm-up and timed iterations as the spec asks, and prints one JSON line per workload:

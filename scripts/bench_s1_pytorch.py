@@ -1,5 +1,6 @@
 #!/usr/bin/python3
-"""S1 of BENCH_SPEC.md in PyTorch: the same seq2seq training step as benchmarks' Seq2SeqBench.
+"""S1 of benchmarks/WORKLOADS.md in PyTorch: the same seq2seq training step as benchmarks'
+Seq2SeqBench.
 
 Embedding 256, 1-layer LSTM encoder and decoder (H = 512), a bridge from the encoder's final
 state to the decoder's initial state (tanh(W h) for h, W c for c, as rnn4j's model), Luong general

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Benchmarks rnn4j against libtorch 2.7.1 (through DJL) and PyTorch 1.13 on the workloads of
-# BENCH_SPEC.md and prints a Markdown ratio table.
+# benchmarks/WORKLOADS.md and prints a Markdown ratio table.
 #
 # Usage: scripts/compare.sh [WORKLOAD ...]        (default: K1 K2 K3 K4 G1 S1)
 #   e.g. scripts/compare.sh K1 G1

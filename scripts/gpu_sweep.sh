@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs several `rnn4j train` configurations side by side on the CUDA backend of a GPU host, for
-# choosing hyperparameters on the dev set before a run on the CPU (the G2P target of the README
+# choosing hyperparameters on the dev set before a run on the CPU (the G2P target of docs/G2P.md
 # is for a model trained on 2 CPU cores; this only ranks settings faster). Runs on the GPU host
 # from the repository root, after scripts/gpu_bundle.sh made bundle/rnn4j-gpu.tar.gz and
 #   tar -C data/cmudict -czf bundle/cmudict.tar.gz train.tsv dev.tsv

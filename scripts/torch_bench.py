@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
-"""K1-K4 and S1 of BENCH_SPEC.md on PyTorch + cuDNN, timed like rnn4j's CudaBench (a warm-up of
-at least 2 s and 5 iterations, then the median of 30, each iteration ending with
+"""K1-K4 and S1 of benchmarks/WORKLOADS.md on PyTorch + cuDNN, timed like rnn4j's CudaBench (a
+warm-up of at least 2 s and 5 iterations, then the median of 30, each iteration ending with
 torch.cuda.synchronize()). Writes CSV rows id,what,min_ms,median_ms,max_ms,gflops,backend to the
 file given as argv[1].
 

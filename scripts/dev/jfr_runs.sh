@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Repeats a short G2P training (the README's G2P command, on the 4,000-word sample that ships with
+# Repeats a short G2P training (the G2P command of docs/G2P.md, on the 4,000-word sample that ships with
 # rnn4j) under Java Flight Recorder, to tell a JVM abort from an rnn4j memory error
 # (docs/reliability/jfr.md). Each run: a JVM (java on the PATH, or $JAVA), JFR settings ($SETTINGS,
 # default profile), the CPU memory checking mode on or off ($CHECK, default false), and with

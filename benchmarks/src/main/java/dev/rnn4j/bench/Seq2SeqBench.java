@@ -26,10 +26,10 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * S1 of BENCH_SPEC.md: one full seq2seq training step (forward, backward, clipping, Adam) of an
- * embedding-256, 1-layer LSTM encoder and decoder (H = 512), Luong general attention, 8,000-word
- * vocabularies, batch 64, source and target length 30. Every target position is a real token, so
- * one step trains 64 · 30 = 1,920 target tokens: tokens/s = 1,920,000 / (ms per step).
+ * S1 of benchmarks/WORKLOADS.md: one full seq2seq training step (forward, backward, clipping, Adam)
+ * of an embedding-256, 1-layer LSTM encoder and decoder (H = 512), Luong general attention,
+ * 8,000-word vocabularies, batch 64, source and target length 30. Every target position is a real
+ * token, so one step trains 64 · 30 = 1,920 target tokens: tokens/s = 1,920,000 / (ms per step).
  */
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)

@@ -3,7 +3,7 @@ package dev.rnn4j.bench;
 import java.util.Locale;
 
 /**
- * The workloads of {@code /work/shared/BENCH_SPEC.md} that a single layer can run: K1–K4 recurrent
+ * The workloads of {@code benchmarks/WORKLOADS.md} that a single layer can run: K1–K4 recurrent
  * layers and G1, the sgemm that bounds them. Every benchmark (rnn4j, libtorch through DJL, and
  * {@code scripts/bench_pytorch.py}) runs exactly these shapes; the report takes FLOP counts from
  * here.

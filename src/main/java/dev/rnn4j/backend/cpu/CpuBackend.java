@@ -193,10 +193,10 @@ public final class CpuBackend implements Backend {
    * rnn4j.cpu.fusedRnn} chooses: {@code auto} (default) uses them for inference and not for
    * training; {@code true} for both; {@code false} never (layers run the per-step cells).
    *
-   * <p>Measured on the 2-core AVX-512 machine, JMH, 2026-11-27: inference through the primitive is
-   * 1.7x faster than the per-step loop (K1: 4.6 vs 7.9 ms), while training runs faster per step
-   * since the cells' activations are vectorized ({@link VecCells}): K2 21.5 vs 24.3 ms, K3 24.3 vs
-   * 31.0 ms, K4 and S1 no slower (oneDNN's backward on a batch half per thread is the slow part).
+   * <p>The default follows measurement: inference is faster through the primitive, training through
+   * the per-step loop since the cells' activations are vectorized ({@link VecCells}); oneDNN's
+   * backward on a batch half per thread is the slow part. Figures and their dates:
+   * docs/PERFORMANCE.md, "Fused sequences".
    */
   @Override
   public FusedSequence fusedSequence(SequenceCell cell, int inputSize, int hiddenSize) {

@@ -37,6 +37,9 @@ import org.bytedeco.javacpp.Pointer;
  *       so results differ from f32 by about 2^-9 of the operands' scale.
  * </ul>
  *
+ * <p>The measurements behind these choices, with their dates: docs/PERFORMANCE.md, "Mixed precision
+ * (bf16)".
+ *
  * <p>Primitives are created once per shape, layout, β and precision and kept per thread (oneDNN
  * primitives and streams are used by one thread at a time here); operands are bound by pointer on
  * each call. Shapes: op(A) (m, k), op(B) (k, n), C (m, n); A, B, C are element offsets into the

@@ -6,8 +6,8 @@ import java.nio.FloatBuffer;
  * The CPU backend's per-parameter and per-element loops (Adam, SGD, dropout) restructured for
  * HotSpot's C2: ranges of a direct buffer are copied into per-thread heap arrays in chunks,
  * computed by straight-line array loops (which C2 unrolls and vectorizes where it can), and copied
- * back, instead of element access to the direct {@link FloatBuffer}. Measured here: Adam over 5M
- * parameters 3.0 vs 5.7 ms (2 threads), dropout over 4M elements 8 vs 21.5 ms (one thread).
+ * back, instead of element access to the direct {@link FloatBuffer}, which is slower (figures in
+ * docs/PERFORMANCE.md, "Vectorized loops").
  *
  * <p>Every loop evaluates the same float expressions in the same order as the element-by-element
  * formula in its javadoc (Java never contracts to FMA), so results are bit-identical to it and do

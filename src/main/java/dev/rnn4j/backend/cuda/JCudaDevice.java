@@ -399,7 +399,8 @@ final class JCudaDevice implements Device {
    * cuLaunchKernel} takes as {@code void** kernelParams}. A launch writes its values into the slots
    * and hands JCuda one direct buffer (the address array), which JCuda passes on as it is: no Java
    * arrays to pin or copy and no per-argument pointer objects to convert. Host time of an empty
-   * launch on an H200 (CudaProfile): 3.9–5.5 µs, against 11–14.5 µs with Java arrays.
+   * launch on an H200 (CudaProfile): 3.9–5.5 µs, against 11–14.5 µs with Java arrays (the run and
+   * its date: docs/CUDA.md).
    */
   private static final class ArgSlots {
     static final int MAX = 32;

@@ -24,10 +24,11 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * K1–K4 and S1 of BENCH_SPEC.md on the CUDA backend (run by scripts/gpu_run.sh on the GPU host; not
- * a test): warm-up of at least 2 s and 5 iterations, then the median of 30 timed iterations, each
- * ending with a synchronisation. Writes CSV rows {@code id,what,min_ms,median_ms,max_ms,gflops} to
- * the file given as the argument. The backend is {@code -Drnn4j.backend} (default cuda).
+ * K1–K4 and S1 of benchmarks/WORKLOADS.md on the CUDA backend (run by scripts/gpu_run.sh on the GPU
+ * host; not a test): warm-up of at least 2 s and 5 iterations, then the median of 30 timed
+ * iterations, each ending with a synchronisation. Writes CSV rows {@code
+ * id,what,min_ms,median_ms,max_ms,gflops} to the file given as the argument. The backend is {@code
+ * -Drnn4j.backend} (default cuda).
  */
 public final class CudaBench {
   private CudaBench() {}
