@@ -240,6 +240,36 @@ public interface Backend extends AutoCloseable {
   /** Row-wise y = x - max - log Σ exp(x - max). x, y: (N, V). */
   void logSoftmax(Tensor x, Tensor y);
 
+  /**
+   * The k largest values of each row of x (R, C), descending, and their column indices: values (R,
+   * k) and indices (R, k) row-major on the host ({@link TopK#row}: ties to the smaller index, NaN
+   * below every number). Only R·k values cross to the host, not the whole matrix (beam search over
+   * a large vocabulary). The default downloads x and runs the reference.
+   */
+  default void topK(Tensor x, int k, float[] values, int[] indices) {
+    int[] d = x.shape().dims();
+    int cols = d[d.length - 1];
+    int rows = (int) (x.numel() / Math.max(1, cols));
+    if (k < 1 || k > cols || values.length < rows * k || indices.length < rows * k) {
+      throw new IllegalArgumentException(
+          "topK: k "
+              + k
+              + " of "
+              + cols
+              + " columns into arrays of "
+              + values.length
+              + "/"
+              + indices.length
+              + " for "
+              + rows
+              + " rows");
+    }
+    java.nio.FloatBuffer all = java.nio.FloatBuffer.wrap(download(x));
+    for (int r = 0; r < rows; r++) {
+      TopK.row(all, r * cols, cols, k, values, indices, r * k);
+    }
+  }
+
   /** dx[r, :] = y ⊙ (dy - Σ dy ⊙ y) given y = softmax(x); dx may alias dy. */
   void softmaxBackward(Tensor y, Tensor dy, Tensor dx);
 

@@ -65,6 +65,8 @@ final class EvalCommand implements Callable<Integer> {
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
+  @Mixin ConstraintOptions constraints = new ConstraintOptions();
+
   @Option(
       names = "--multi-reference",
       description =
@@ -83,7 +85,8 @@ final class EvalCommand implements Callable<Integer> {
           "--max-length must be >= 0 (0: no limit), got " + maxLength);
     }
     DecodeOptions opts =
-        new DecodeOptions(beam, beam == 1 ? 0f : lengthPenalty, 2f, 10, 1, false, 64);
+        constraints.apply(
+            new DecodeOptions(beam, beam == 1 ? 0f : lengthPenalty, 2f, 10, 1, false, 64));
     try (Backend be = backendOptions.open();
         ModelDirectory.Loaded m = ModelDirectory.load(model, be)) {
       List<SentencePair> pairs = new ArrayList<>();

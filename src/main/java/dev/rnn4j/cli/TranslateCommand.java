@@ -119,14 +119,17 @@ final class TranslateCommand implements Callable<Integer> {
 
   @Mixin BackendOptions backendOptions = new BackendOptions();
 
+  @Mixin ConstraintOptions constraints = new ConstraintOptions();
+
   @Spec CommandSpec spec;
 
   @Override
   public Integer call() throws Exception {
     checkLimits();
     DecodeOptions opts =
-        new DecodeOptions(
-            beam, lengthPenalty, maxLenRatio, 10, nBest, attentionMap != null, batchSize);
+        constraints.apply(
+            new DecodeOptions(
+                beam, lengthPenalty, maxLenRatio, 10, nBest, attentionMap != null, batchSize));
     try (Backend be = backendOptions.open();
         ModelDirectory.Loaded m = ModelDirectory.load(model, be);
         InputStream in = input == null ? nonClosing(System.in) : Files.newInputStream(input);

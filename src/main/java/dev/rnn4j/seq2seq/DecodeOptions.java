@@ -11,6 +11,12 @@ package dev.rnn4j.seq2seq;
  * @param nBest hypotheses returned per input (<= beamSize)
  * @param keepAttention whether to return the attention weights of each returned hypothesis
  * @param maxBatch inputs decoded together
+ * @param minLength outputs are at least this many tokens long (EOS is not allowed before; 0: no
+ *     minimum)
+ * @param blockNgramRepeat a token that would repeat an n-gram of this length already in the
+ *     hypothesis is not allowed (summarisation; 0: off)
+ * @param coveragePenalty β of GNMT's coverage penalty, added to a finished hypothesis's score: β ·
+ *     Σ over source positions of log(min(attention received, 1)) (Wu et al. 2016; 0: off)
  */
 public record DecodeOptions(
     int beamSize,
@@ -19,8 +25,43 @@ public record DecodeOptions(
     int maxLenExtra,
     int nBest,
     boolean keepAttention,
-    int maxBatch) {
+    int maxBatch,
+    int minLength,
+    int blockNgramRepeat,
+    float coveragePenalty) {
+  /** Options without a minimum length, n-gram blocking or coverage penalty. */
+  public DecodeOptions(
+      int beamSize,
+      float lengthPenalty,
+      float maxLenRatio,
+      int maxLenExtra,
+      int nBest,
+      boolean keepAttention,
+      int maxBatch) {
+    this(
+        beamSize,
+        lengthPenalty,
+        maxLenRatio,
+        maxLenExtra,
+        nBest,
+        keepAttention,
+        maxBatch,
+        0,
+        0,
+        0f);
+  }
+
   public DecodeOptions {
+    if (minLength < 0) {
+      throw new IllegalArgumentException("minimum length must be >= 0, got " + minLength);
+    }
+    if (blockNgramRepeat < 0) {
+      throw new IllegalArgumentException(
+          "n-gram blocking length must be >= 0 (0: off), got " + blockNgramRepeat);
+    }
+    if (!(coveragePenalty >= 0)) {
+      throw new IllegalArgumentException("coverage penalty must be >= 0, got " + coveragePenalty);
+    }
     if (beamSize < 1) {
       throw new IllegalArgumentException("beam size must be >= 1, got " + beamSize);
     }
@@ -52,12 +93,45 @@ public record DecodeOptions(
 
   public DecodeOptions withNBest(int n) {
     return new DecodeOptions(
-        beamSize, lengthPenalty, maxLenRatio, maxLenExtra, n, keepAttention, maxBatch);
+        beamSize,
+        lengthPenalty,
+        maxLenRatio,
+        maxLenExtra,
+        n,
+        keepAttention,
+        maxBatch,
+        minLength,
+        blockNgramRepeat,
+        coveragePenalty);
   }
 
   public DecodeOptions withAttention(boolean keep) {
     return new DecodeOptions(
-        beamSize, lengthPenalty, maxLenRatio, maxLenExtra, nBest, keep, maxBatch);
+        beamSize,
+        lengthPenalty,
+        maxLenRatio,
+        maxLenExtra,
+        nBest,
+        keep,
+        maxBatch,
+        minLength,
+        blockNgramRepeat,
+        coveragePenalty);
+  }
+
+  /** These options with a minimum output length, n-gram blocking and coverage penalty β. */
+  public DecodeOptions withConstraints(int minLen, int blockNgram, float beta) {
+    return new DecodeOptions(
+        beamSize,
+        lengthPenalty,
+        maxLenRatio,
+        maxLenExtra,
+        nBest,
+        keepAttention,
+        maxBatch,
+        minLen,
+        blockNgram,
+        beta);
   }
 
   /** Maximum output length (without EOS) for a source of the given length. */

@@ -790,23 +790,55 @@ public final class Seq2SeqModel implements Module {
    */
   public State decodeStep(
       Encoded enc, int[] srcRow, int[] prev, State state, float[] logProbs, float[] attnOut) {
-    return guarded("decodeStep", () -> decodeOpen(enc, srcRow, prev, state, logProbs, attnOut));
+    return guarded(
+        "decodeStep",
+        () -> {
+          try (Tensor logits = be.zeros(prev.length, cfg.tgtVocab())) {
+            return decodeOpen(enc, srcRow, prev, state, logits, logProbs, attnOut);
+          }
+        });
+  }
+
+  /**
+   * {@link #decodeStep(Encoded, int[], int[], State, float[], float[])} that leaves the
+   * log-probabilities (N, V) on the backend, in {@code logProbs} (allocated and closed by the
+   * caller), so that only what the caller asks for crosses to the host (e.g. {@link Backend#topK}).
+   */
+  public State decodeStep(
+      Encoded enc, int[] srcRow, int[] prev, State state, Tensor logProbs, float[] attnOut) {
+    return guarded(
+        "decodeStep", () -> decodeOpen(enc, srcRow, prev, state, logProbs, null, attnOut));
   }
 
   private State decodeOpen(
-      Encoded enc, int[] srcRow, int[] prev, State state, float[] logProbs, float[] attnOut) {
+      Encoded enc,
+      int[] srcRow,
+      int[] prev,
+      State state,
+      Tensor logits,
+      float[] logProbs,
+      float[] attnOut) {
     int n = prev.length;
     int v = cfg.tgtVocab();
     checkIds("previous token", prev, v);
+    if (logits.numel() != (long) n * v) {
+      throw new IllegalArgumentException(
+          "decodeStep: log-probability tensor "
+              + logits.shape()
+              + ", expected ("
+              + n
+              + ", "
+              + v
+              + ")");
+    }
     if (cfg.attention() == AttentionType.BAHDANAU) {
-      return bahdanauStep(enc, srcRow, prev, state, logProbs, attnOut);
+      return bahdanauStep(enc, srcRow, prev, state, logits, logProbs, attnOut);
     }
     try (Tensor ids = be.uploadInts(prev, n);
         Tensor emb = tgtEmb.forward(ids, n, 1, cfg.embedSize());
         Tensor fed = state.feed() == null ? null : decoderInput(emb, state.feed());
         RecurrentOutput dec =
-            decoder.forward(fed == null ? emb : fed, null, state.h(), state.c(), false);
-        Tensor logits = be.zeros(n, v)) {
+            decoder.forward(fed == null ? emb : fed, null, state.h(), state.c(), false)) {
       Tensor hTilde = dec.output();
       LuongAttention.Step att = null;
       Tensor[] rows = null;
@@ -844,8 +876,10 @@ public final class Seq2SeqModel implements Module {
     be.gemm(Mat.of(hTilde), false, Mat.of(genWeight.value()), true, Mat.of(logits), 1f, 0f);
     be.addRowVector(Mat.of(logits), genBias.value());
     be.logSoftmax(logits, logits);
-    float[] lp = be.download(logits);
-    System.arraycopy(lp, 0, logProbs, 0, lp.length);
+    if (logProbs != null) {
+      float[] lp = be.download(logits);
+      System.arraycopy(lp, 0, logProbs, 0, lp.length);
+    }
     if (attnOut != null && att != null) {
       float[] w = be.download(att.weights());
       System.arraycopy(w, 0, attnOut, 0, w.length);
@@ -854,7 +888,13 @@ public final class Seq2SeqModel implements Module {
 
   /** {@link #decodeStep} with Bahdanau attention (see {@link #bahdanauPass}). */
   private State bahdanauStep(
-      Encoded enc, int[] srcRow, int[] prev, State state, float[] logProbs, float[] attnOut) {
+      Encoded enc,
+      int[] srcRow,
+      int[] prev,
+      State state,
+      Tensor logits,
+      float[] logProbs,
+      float[] attnOut) {
     int n = prev.length;
     int e = cfg.embedSize();
     int m = cfg.memorySize();
@@ -864,8 +904,7 @@ public final class Seq2SeqModel implements Module {
     try (Tensor ids = be.uploadInts(prev, n);
         Tensor emb = tgtEmb.forward(ids, n, 1, e);
         Tensor query = be.zeros(n, 1, hd);
-        Tensor x = be.zeros(n, 1, e + m);
-        Tensor logits = be.zeros(n, cfg.tgtVocab())) {
+        Tensor x = be.zeros(n, 1, e + m)) {
       be.copy(Mat.of(state.h()).rows(top * n, n), Mat.of(query));
       try (LuongAttention.Step att = attention.attend(rows[0], rows[1], rows[2], query)) {
         be.copy(Mat.of(emb), Mat.of(x).cols(0, e));

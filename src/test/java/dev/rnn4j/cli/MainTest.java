@@ -133,6 +133,22 @@ class MainTest {
     // No output has four tokens, so sacreBLEU's corpus BLEU is 0 (no 4-grams at all) even for
     // perfect outputs; chrF and ROUGE see them as perfect.
     assertTrue(e.out().contains("BLEU 0.00  chrF 100.00") && e.out().contains("tok:13a"), e.out());
+    Run emin =
+        run(
+            "eval",
+            "--model",
+            out.resolve("best").toString(),
+            "--test",
+            dev.toString(),
+            "--min-length",
+            "4",
+            "--block-ngram-repeat",
+            "1",
+            "--backend",
+            "cpu");
+    assertEquals(0, emin.code(), emin.err());
+    assertTrue(
+        !emin.out().contains("WER 0.00%"), "4 distinct tokens for 2-3 word targets: " + emin.out());
     Path hyps = tmp.resolve("hyps.txt");
     Run ej =
         run(

@@ -6,6 +6,7 @@ import dev.rnn4j.backend.FusedSequence;
 import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.backend.GemmShape;
 import dev.rnn4j.backend.SequenceCell;
+import dev.rnn4j.backend.TopK;
 import dev.rnn4j.tensor.DType;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Shape;
@@ -1156,6 +1157,34 @@ public final class CpuBackend implements Backend {
         (lo, hi) -> {
           for (int r = lo; r < hi; r++) {
             CpuLosses.logSoftmaxRow(xs, ys, r * rc[1], rc[1]);
+          }
+        });
+  }
+
+  @Override
+  public void topK(Tensor x, int k, float[] values, int[] indices) {
+    int[] rc = rowsCols("topK", x);
+    if (k < 1 || k > rc[1] || values.length < rc[0] * k || indices.length < rc[0] * k) {
+      throw new IllegalArgumentException(
+          "topK: k "
+              + k
+              + " of "
+              + rc[1]
+              + " columns into arrays of "
+              + values.length
+              + "/"
+              + indices.length
+              + " for "
+              + rc[0]
+              + " rows");
+    }
+    FloatBuffer xs = f(x);
+    parallel.forRange(
+        rc[0],
+        (long) rc[1] * 2,
+        (lo, hi) -> {
+          for (int r = lo; r < hi; r++) {
+            TopK.row(xs, r * rc[1], rc[1], k, values, indices, r * k);
           }
         });
   }
