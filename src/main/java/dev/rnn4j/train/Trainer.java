@@ -204,7 +204,8 @@ public final class Trainer {
           windowLoss = 0;
           windowTokens = 0;
           model.zeroGrad();
-          if (maxSeconds > 0 && secondsBefore + since(t0) + endCost >= maxSeconds) {
+          // A quarter more than the last evaluation took: the next one may be slower.
+          if (maxSeconds > 0 && secondsBefore + since(t0) + 1.25 * endCost >= maxSeconds) {
             outOfTime = true;
             break;
           }
