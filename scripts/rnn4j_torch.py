@@ -443,8 +443,9 @@ def state_dict_for_rnn4j(model):
     return {name: p for name, p in model.state_dict().items()}
 
 
-def load_rnn4j(model_dir):
-    """(model in eval mode, source tokens, target tokens) from an rnn4j model directory."""
+def load_rnn4j(model_dir, vocabularies=True):
+    """(model in eval mode, source tokens, target tokens) from an rnn4j model directory; with
+    vocabularies=False the vocabularies are not read (None) and may be absent."""
     with open(os.path.join(model_dir, "config.json"), encoding="utf-8") as f:
         cfg = json.load(f)
     if cfg.get("format") != "rnn4j-seq2seq" or cfg.get("version") != 1:
@@ -452,11 +453,13 @@ def load_rnn4j(model_dir):
                          f" {cfg.get('version')}, expected rnn4j-seq2seq version 1")
     model = Rnn4jSeq2Seq(cfg["model"])
     model.load_state_dict(read_safetensors(os.path.join(model_dir, "model.safetensors")), strict=True)
+    model.eval()
+    if not vocabularies:
+        return model, None, None
     src = read_vocab(os.path.join(model_dir, "source.vocab"))
     tgt = read_vocab(os.path.join(model_dir, "target.vocab"))
     if len(src) != cfg["model"]["src_vocab"] or len(tgt) != cfg["model"]["tgt_vocab"]:
         raise ValueError(f"{model_dir}: vocabulary sizes {len(src)}/{len(tgt)} differ from config.json")
-    model.eval()
     return model, src, tgt
 
 
