@@ -3,7 +3,9 @@
 # the PyTorch twin (scripts/rnn4j_torch.py) loads each model directory and decodes every test line
 # exactly as `rnn4j translate` does, greedy (--beam 1) and beam 5 (both with translate's default
 # length penalty 0.6), and the 5-best lists of beam 5 with their scores (printed by rnn4j with 4
-# decimals; equal within 2e-4). Prints PASS/FAIL per configuration and check; exits 1 on any FAIL. Needs Debian's PyTorch (/usr/bin/python3).
+# decimals; equal within 2e-4). It also checks the teacher-forced loss: the twin's dev loss of the
+# last epoch's model (last/) must equal the one rnn4j printed (4 decimals). Prints PASS/FAIL per
+# configuration and check; exits 1 on any FAIL. Needs Debian's PyTorch (/usr/bin/python3).
 #   scripts/dev/check_torch_twin.sh [WORK_DIR]      (default /tmp/rnn4j-torch-twin)
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -14,18 +16,17 @@ mkdir -p "$work"
 import random, sys
 work = sys.argv[1]
 r = random.Random(7)
-words = "a b c d e f g h i j k l m n o".split()
-def pair():
-    s = [r.choice(words) for _ in range(r.randint(2, 7))]
-    t = [w.upper() for w in reversed(s)] + (["X"] if r.random() < 0.3 else [])
-    return " ".join(s) + "\t" + " ".join(t)
-open(f"{work}/train.tsv", "w").write("".join(pair() + "\n" for _ in range(60)))
+words = "a b c d e f g h i j".split()
+def pair():  # copy in upper case: learnable in a few seconds, so outputs end at varied lengths
+    s = [r.choice(words) for _ in range(r.randint(1, 6))]
+    return " ".join(s) + "\t" + " ".join(w.upper() for w in s)
+open(f"{work}/train.tsv", "w").write("".join(pair() + "\n" for _ in range(300)))
 open(f"{work}/dev.tsv", "w").write("".join(pair() + "\n" for _ in range(20)))
-test = [pair().split("\t")[0] for _ in range(30)] + ["a zz b", "o o o o o o o o o o o o", "k"]
+test = [pair().split("\t")[0] for _ in range(30)] + ["a zz b", "j j j j j j j j j j j j", "k"]
 open(f"{work}/test.txt", "w").write("".join(t + "\n" for t in test))
 PY
 common=(--train "$work/train.tsv" --dev "$work/dev.tsv" --encoder-hidden 16 --decoder-hidden 32
-        --epochs 6 --batch-size 8 --lr 0.005 --patience 0 --backend cpu --threads 1)
+        --epochs 8 --batch-size 16 --lr 0.01 --patience 0 --backend cpu --threads 1)
 fail=0
 while IFS='|' read -r name flags; do
   [ -z "$name" ] && continue
@@ -34,6 +35,32 @@ while IFS='|' read -r name flags; do
   # shellcheck disable=SC2086
   if ! "$root/scripts/rnn4j" train "${common[@]}" --out "$out" $flags > "$work/train-$name.log" 2>&1; then
     echo "FAIL $name: rnn4j train failed (see $work/train-$name.log)"; fail=1; continue
+  fi
+  if verdict=$("$py" - "$root/scripts" "$out/last" "$work/dev.tsv" "$work/train-$name.log" <<'PY'
+import re, sys
+sys.path.insert(0, sys.argv[1])
+import torch
+import torch.nn.functional as F
+import rnn4j_torch as rt
+torch.set_num_threads(1)
+model, sv, tv = rt.load_rnn4j(sys.argv[2])
+si, ti = ({t: i for i, t in enumerate(v)} for v in (sv, tv))
+pairs = [l.rstrip("\n").split("\t") for l in open(sys.argv[3], encoding="utf-8")]
+total, tokens = 0.0, 0
+with torch.no_grad():
+    for a, b in pairs:  # one pair at a time: no padding anywhere
+        x, y = rt.encode_tokens(si, a.split()), rt.encode_tokens(ti, b.split())
+        logp = model(torch.tensor([x]), torch.tensor([len(x)]), torch.tensor([[rt.BOS] + y]))
+        total += F.nll_loss(logp[0], torch.tensor(y + [rt.EOS]), reduction="sum").item()
+        tokens += len(y) + 1
+ref = float(re.findall(r"dev loss ([0-9.]+)", open(sys.argv[4]).read())[-1])
+print(f"rnn4j {ref:.4f}, twin {total / tokens:.6f}")
+sys.exit(0 if abs(total / tokens - ref) <= 6e-5 else 1)
+PY
+  ); then
+    echo "PASS $name teacher-forced dev loss: $verdict"
+  else
+    echo "FAIL $name teacher-forced dev loss: $verdict"; fail=1
   fi
   for run in "1 1" "5 1" "5 5"; do
     read -r beam nbest <<< "$run"
