@@ -234,6 +234,7 @@ def main():
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=1)
     ap.add_argument("--device", default="cpu")
+    ap.add_argument("--init", help="start from the weights of this rnn4j model directory (same shape)")
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
@@ -253,7 +254,10 @@ def main():
         tie_embeddings=a.tie_embeddings, input_feeding=a.input_feeding,
         embedding_dropout=a.embedding_dropout)
     device = torch.device(a.device)
-    model = rt.Rnn4jSeq2Seq(cfg).to(device)
+    model = rt.Rnn4jSeq2Seq(cfg)
+    if a.init:
+        model.load_state_dict(rt.read_safetensors(os.path.join(a.init, "model.safetensors")), strict=True)
+    model = model.to(device)
     train, skipped = read_ids(a.train, a.max_length, sv, tv)
     dev, _ = read_ids(a.dev, a.max_length, sv, tv)
     if not train:
