@@ -323,7 +323,13 @@ def _translate_batch(model, sources, k, alpha, ratio, extra, n_best):
         prev = torch.tensor([l[1][-1] if l[1] else BOS for l in live], dtype=torch.long)
         logp, state = model.decode_step(memory[rows], None if keys is None else keys[rows],
                                         mask[rows], prev, state)
-        logp = logp.numpy()
+        # Each hypothesis's top min(k+1, V) tokens, ordered as rnn4j's topK: by log-probability,
+        # the lower id first among equal ones (torch.topk may pick another id only for a tie at the
+        # cut, which needs two exactly equal float32 log-probabilities).
+        top_v, top_i = logp.topk(cand, dim=1)
+        top_v, top_i = top_v.tolist(), top_i.tolist()
+        tops = [sorted(zip(vs, ids), key=lambda p: (-p[0], p[1])) for vs, ids in zip(top_v, top_i)]
+        eos_lp = logp[:, EOS].tolist()
         next_live, parents = [], []
         h0 = 0
         while h0 < len(live):
@@ -332,7 +338,8 @@ def _translate_batch(model, sources, k, alpha, ratio, extra, n_best):
             while end < len(live) and live[end][0] == inp:
                 end += 1
             max_len = int(math.ceil(ratio * np.float32(len(sources[inp])))) + extra
-            _expand(live, h0, end, logp, k, cand, max_len, alpha, finished[inp], next_live, parents)
+            _expand(live, h0, end, tops, eos_lp, k, max_len, alpha, finished[inp], next_live,
+                    parents)
             h0 = end
         live = next_live
         if live:
@@ -346,19 +353,18 @@ def _translate_batch(model, sources, k, alpha, ratio, extra, n_best):
     return out
 
 
-def _expand(live, lo, hi, logp, k, cand, max_len, alpha, done, next_live, parents):
+def _expand(live, lo, hi, tops, eos_lp, k, max_len, alpha, done, next_live, parents):
     scores, hyps, toks = [], [], []
     for hh in range(lo, hi):
         _, tokens, lp = live[hh]
-        row = logp[hh]
         if len(tokens) >= max_len:
-            total = lp + float(row[EOS])
+            total = lp + eos_lp[hh]
             done.append((tokens, total, _normalise(total, len(tokens) + 1, alpha)))
             continue
-        for tok in np.argsort(-row, kind="stable")[:cand]:  # ties: the lower id first, as rnn4j
-            scores.append(lp + float(row[tok]))
+        for val, tok in tops[hh]:
+            scores.append(lp + val)  # float32 log-probability, summed in float64 as rnn4j
             hyps.append(hh)
-            toks.append(int(tok))
+            toks.append(tok)
     order = sorted(range(len(scores)), key=lambda i: -scores[i])  # stable, as Arrays.sort
     first_new = len(next_live)
     for ci in order:
