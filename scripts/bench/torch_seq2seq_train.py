@@ -5,8 +5,8 @@
         --vocab VOCAB_DIR --out runs/torch --time-limit 30 --schedule cosine-time --threads 4
 
 Input: token ids, one pair per line, `SRC_IDS<TAB>TGT_IDS`, ids space-separated, without BOS/EOS
-(as `rnn4j ids encode` writes them); pairs with a side longer than --max-length are skipped, as
-rnn4j does. Sizes come from --vocab DIR (source.vocab, target.vocab; e.g. an rnn4j model
+(as `rnn4j ids encode` writes them); pairs with an empty side or a side longer than --max-length
+are skipped, as rnn4j does. Sizes come from --vocab DIR (source.vocab, target.vocab; e.g. an rnn4j model
 directory) or --src-vocab-size/--tgt-vocab-size.
 
 What matches rnn4j (dev.rnn4j.train.Trainer, data.Batcher, cli.TrainRun):
@@ -95,7 +95,8 @@ def plan_epoch(src_lens, tgt_lens, batch_size, window_batches, seed, epoch):
 
 
 def read_ids(path, max_length, src_vocab, tgt_vocab):
-    """[(src ids, tgt ids)] from SRC_IDS<TAB>TGT_IDS lines; pairs over max_length are skipped."""
+    """[(src ids, tgt ids)] from SRC_IDS<TAB>TGT_IDS lines; as rnn4j's ParallelCorpusReader, pairs
+    with an empty side or a side over max_length are skipped."""
     pairs, skipped = [], 0
     with open(path, encoding="utf-8") as f:
         for no, line in enumerate(f, 1):
@@ -110,7 +111,7 @@ def read_ids(path, max_length, src_vocab, tgt_vocab):
                 bad = [i for i in ids if not 0 <= i < v]
                 if bad:
                     sys.exit(f"{path}:{no}: {side} id {bad[0]} outside the vocabulary [0, {v})")
-            if not src or len(src) > max_length or len(tgt) > max_length:
+            if not src or not tgt or len(src) > max_length or len(tgt) > max_length:
                 skipped += 1
                 continue
             pairs.append((src, tgt))
@@ -262,8 +263,8 @@ def main():
     dev, _ = read_ids(a.dev, a.max_length, sv, tv)
     if not train:
         sys.exit(f"{a.train}: no training pairs")
-    print(f"{len(train)} training pairs ({skipped} skipped: longer than {a.max_length} or empty"
-          f" source), {len(dev)} dev pairs; {sum(p.numel() for p in model.parameters()):,}"
+    print(f"{len(train)} training pairs ({skipped} skipped: a side empty or longer than"
+          f" {a.max_length}), {len(dev)} dev pairs; {sum(p.numel() for p in model.parameters()):,}"
           f" parameters; torch {torch.__version__}, {a.threads} threads, {device}", flush=True)
     # Dev batches as Batcher.evaluationBatches: sorted by source length, cut in batch_size.
     dev_order = sorted(range(len(dev)), key=lambda i: len(dev[i][0]))
