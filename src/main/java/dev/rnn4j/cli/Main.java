@@ -21,6 +21,7 @@ import picocli.CommandLine.Option;
       AverageCommand.class,
       DataCommand.class,
       IdsCommand.class,
+      ScoreCommand.class,
       Main.LstmDemoCommand.class
     })
 public final class Main implements Callable<Integer> {
