@@ -67,7 +67,6 @@ class LayeringTest {
           "dev/rnn4j/backend/Backends.java: import dev.rnn4j.backend.cpu.CpuGemm ",
           "dev/rnn4j/cli/BackendOptions.java: import dev.rnn4j.backend.cpu.CpuBackend ",
           "dev/rnn4j/cli/BackendOptions.java: import dev.rnn4j.backend.cpu.CpuGemm ",
-          "dev/rnn4j/data/Batcher.java: import dev.rnn4j.backend.cpu.CounterRng ",
           "dev/rnn4j/seq2seq/ModelDirectory.java: import dev.rnn4j.train.Adam ",
           "dev/rnn4j/seq2seq/ModelDirectory.java: import dev.rnn4j.train.Optimizer ",
           "dev/rnn4j/seq2seq/ModelDirectory.java: import dev.rnn4j.train.Trainer ");
