@@ -63,10 +63,6 @@ class LayeringTest {
   private static final List<String> KNOWN =
       List.of(
           "dev/rnn4j/tensor/Tensor.java: import dev.rnn4j.backend.Backend ",
-          "dev/rnn4j/backend/Backends.java: import dev.rnn4j.backend.cpu.CpuBackend ",
-          "dev/rnn4j/backend/Backends.java: import dev.rnn4j.backend.cpu.CpuGemm ",
-          "dev/rnn4j/cli/BackendOptions.java: import dev.rnn4j.backend.cpu.CpuBackend ",
-          "dev/rnn4j/cli/BackendOptions.java: import dev.rnn4j.backend.cpu.CpuGemm ",
           "dev/rnn4j/seq2seq/ModelDirectory.java: import dev.rnn4j.train.Adam ",
           "dev/rnn4j/seq2seq/ModelDirectory.java: import dev.rnn4j.train.Optimizer ",
           "dev/rnn4j/seq2seq/ModelDirectory.java: import dev.rnn4j.train.Trainer ");

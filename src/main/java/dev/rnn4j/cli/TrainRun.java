@@ -149,7 +149,7 @@ final class TrainRun {
           params,
           trainEx.size(),
           devEx.size(),
-          BackendOptions.describe(be));
+          be.describe());
       Batcher batcher = new Batcher(trainEx, s.batchSize(), 50, seed);
       Trainer.Metric metric =
           DevMetric.of(
