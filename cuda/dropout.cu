@@ -1,5 +1,5 @@
 // dropout.cu — inverted dropout with a counter-based generator that reproduces
-// dev.rnn4j.backend.cpu.CounterRng bit for bit (SplitMix64's finaliser over seed + (i + 1) * golden
+// dev.rnn4j.util.CounterRng bit for bit (SplitMix64's finaliser over seed + (i + 1) * golden
 // ratio; Java's wrapping signed long arithmetic is the same bits as unsigned 64-bit here, and >>>
 // is the unsigned shift).  Reference: CpuBackend.dropout.
 //

@@ -25,6 +25,14 @@ public interface Backend extends AutoCloseable {
   /** Short name: {@code "cpu"} or {@code "cuda"}. */
   String name();
 
+  /**
+   * The name with the settings a user should see where they differ from the defaults, e.g. {@code
+   * "cpu (bf16 GEMMs)"}; by default {@link #name()}.
+   */
+  default String describe() {
+    return name();
+  }
+
   // ---------------------------------------------------------------- memory
 
   /** A new tensor of zeros. */

@@ -1,9 +1,8 @@
 package dev.rnn4j.backend;
 
-import dev.rnn4j.backend.cpu.CpuBackend;
-import dev.rnn4j.backend.cpu.CpuGemm;
-import java.lang.reflect.InvocationTargetException;
 import java.util.Locale;
+import java.util.ServiceConfigurationError;
+import java.util.ServiceLoader;
 import java.util.logging.Logger;
 
 /**
@@ -11,6 +10,11 @@ import java.util.logging.Logger;
  * device and driver are usable, else CPU with one log line saying why). The system property {@value
  * #PROPERTY} overrides the default choice ({@code auto}); {@value #THREADS_PROPERTY} sets the CPU
  * backend's Java threads and {@value CpuGemm#PROPERTY} its GEMM mode ({@link CpuGemm}).
+ *
+ * <p>The backends themselves are implementations this API does not import: each is a {@link
+ * BackendProvider} found through {@link ServiceLoader} ({@code
+ * META-INF/services/dev.rnn4j.backend.BackendProvider}), and the CUDA one is opened, and JCuda
+ * loaded, only when CUDA is asked for.
  */
 public final class Backends {
   /** System property naming the backend: cpu, cuda or auto. */
@@ -20,7 +24,6 @@ public final class Backends {
   public static final String THREADS_PROPERTY = "rnn4j.threads";
 
   private static final Logger LOG = Logger.getLogger(Backends.class.getName());
-  private static final String CUDA_CLASS = "dev.rnn4j.backend.cuda.CudaBackend";
 
   private Backends() {}
 
@@ -81,38 +84,59 @@ public final class Backends {
   private static Backend cpu(CpuGemm gemm, int threads) {
     CpuGemm g = gemm != null ? gemm : CpuGemm.fromProperty();
     if (threads > 0) {
-      return new CpuBackend(threads, g);
+      return cpuProvider().open(g, threads);
     }
     String t = System.getProperty(THREADS_PROPERTY);
     if (t == null) {
-      return new CpuBackend(Runtime.getRuntime().availableProcessors(), g);
+      return cpuProvider().open(g, Runtime.getRuntime().availableProcessors());
     }
     try {
-      return new CpuBackend(Integer.parseInt(t.trim()), g);
+      return cpuProvider().open(g, Integer.parseInt(t.trim()));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException(
           THREADS_PROPERTY + " must be a positive integer, got '" + t + "'", e);
     }
   }
 
-  /** Opens the CUDA backend through its static {@code open()} (loaded only when asked for). */
+  private static BackendProvider cpuProvider() {
+    BackendProvider p = provider("cpu");
+    if (p == null) {
+      throw new BackendUnavailableException(
+          "this build of rnn4j has no CPU backend (no "
+              + BackendProvider.class.getName()
+              + " named cpu in META-INF/services)");
+    }
+    return p;
+  }
+
+  /** Opens the CUDA backend through its provider (loaded only when asked for). */
   private static Backend cuda() {
-    Class<?> c;
+    BackendProvider p;
     try {
-      c = Class.forName(CUDA_CLASS);
-    } catch (ClassNotFoundException | LinkageError e) {
+      p = provider("cuda");
+    } catch (ServiceConfigurationError | LinkageError e) {
       throw new BackendUnavailableException("this build of rnn4j has no CUDA backend", e);
     }
+    if (p == null) {
+      throw new BackendUnavailableException("this build of rnn4j has no CUDA backend");
+    }
     try {
-      return (Backend) c.getMethod("open").invoke(null);
-    } catch (InvocationTargetException e) {
-      Throwable cause = e.getCause();
-      if (cause instanceof BackendUnavailableException b) {
-        throw b;
-      }
-      throw new BackendUnavailableException("CUDA backend failed to start: " + cause, cause);
-    } catch (ReflectiveOperationException | LinkageError e) {
+      return p.open(null, 0);
+    } catch (BackendUnavailableException e) {
+      throw e;
+    } catch (RuntimeException | LinkageError e) {
       throw new BackendUnavailableException("CUDA backend failed to start: " + e, e);
     }
+  }
+
+  /** The first provider named {@code name} on this class's class path, or null. */
+  private static BackendProvider provider(String name) {
+    for (BackendProvider p :
+        ServiceLoader.load(BackendProvider.class, Backends.class.getClassLoader())) {
+      if (p.name().equals(name)) {
+        return p;
+      }
+    }
+    return null;
   }
 }

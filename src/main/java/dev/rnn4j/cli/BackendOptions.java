@@ -2,9 +2,7 @@ package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.Backends;
-import dev.rnn4j.backend.cpu.CpuBackend;
-import dev.rnn4j.backend.cpu.CpuGemm;
-import java.util.Locale;
+import dev.rnn4j.backend.CpuGemm;
 import picocli.CommandLine.Option;
 
 /**
@@ -39,14 +37,6 @@ final class BackendOptions {
               + "); oneDNN's own threads come from OMP_NUM_THREADS, which the rnn4j launcher"
               + " sets to 1")
   int threads;
-
-  /** The backend's name, with the CPU's GEMM mode where it is not the default. */
-  static String describe(Backend be) {
-    if (be instanceof CpuBackend cpu && cpu.gemmMode() != CpuGemm.SGEMM) {
-      return be.name() + " (" + cpu.gemmMode().name().toLowerCase(Locale.ROOT) + " GEMMs)";
-    }
-    return be.name();
-  }
 
   /** Opens the chosen backend; a bad {@code --cpu-gemm} value names the option and the choices. */
   Backend open() {

@@ -18,6 +18,7 @@ import dev.rnn4j.train.DevMetric;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.TrainOptions;
 import dev.rnn4j.train.Trainer;
+import dev.rnn4j.train.TrainingCheckpoint;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
@@ -124,7 +125,7 @@ final class TrainRun {
       devBatches.add(Seq2SeqBatch.of(b));
     }
     Files.createDirectories(s.out());
-    long seed = s.resume() != null ? ModelDirectory.trainingSeed(s.resume()) : s.options().seed();
+    long seed = s.resume() != null ? TrainingCheckpoint.seed(s.resume()) : s.options().seed();
     try (Seq2SeqModel model = new Seq2SeqModel(be, s.config(), seed);
         Optimizer opt = s.options().newOptimizer()) {
       Trainer.TrainerState state = new Trainer.TrainerState();
@@ -134,7 +135,7 @@ final class TrainRun {
             be.copy(l.model().parameters().get(i).value(), model.parameters().get(i).value());
           }
         }
-        ModelDirectory.loadTraining(s.resume(), model, opt, state);
+        TrainingCheckpoint.load(s.resume(), model, opt, state);
         log.printf(
             "resuming from %s at epoch %d, batch %d%n",
             s.resume(), state.epoch, state.batchInEpoch);
@@ -149,7 +150,7 @@ final class TrainRun {
           params,
           trainEx.size(),
           devEx.size(),
-          BackendOptions.describe(be));
+          be.describe());
       Batcher batcher = new Batcher(trainEx, s.batchSize(), 50, seed);
       Trainer.Metric metric =
           DevMetric.of(
@@ -168,7 +169,7 @@ final class TrainRun {
                 tgtVocab,
                 srcTok,
                 tgtTok,
-                new ModelDirectory.TrainingState(o, st, finalSeed));
+                new TrainingCheckpoint(o, st, finalSeed));
             if (tag.equals("last") && s.keepEpochs() > 0) {
               // "last" is saved once per epoch, after st.epoch moved on to the next one.
               int finished = st.epoch - 1;

@@ -1,6 +1,6 @@
 package dev.rnn4j.data;
 
-import dev.rnn4j.backend.cpu.CounterRng;
+import dev.rnn4j.util.CounterRng;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;

@@ -17,18 +17,13 @@ import dev.rnn4j.io.SafeTensors;
 import dev.rnn4j.io.Visible;
 import dev.rnn4j.nn.CellType;
 import dev.rnn4j.nn.Parameter;
-import dev.rnn4j.train.Adam;
-import dev.rnn4j.train.Optimizer;
-import dev.rnn4j.train.Trainer;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 /**
@@ -65,10 +60,22 @@ public final class ModelDirectory {
     }
   }
 
-  /** Training state to save beside the model, or null for a model alone. */
-  public record TrainingState(Optimizer optimizer, Trainer.TrainerState trainer, long seed) {}
+  /**
+   * Files saved beside the model in the same version of the directory: written after the model's
+   * files and their checksums, before {@code config.json}, and not covered by the checksums (the
+   * training state of {@code dev.rnn4j.train.TrainingCheckpoint}: {@code trainer.json} and {@code
+   * optimizer.safetensors}, read only by a resume, from the same version).
+   */
+  @FunctionalInterface
+  public interface Extra {
+    /** Writes this state's files into {@code dir}, the new version being built. */
+    void write(Path dir, Seq2SeqModel model) throws IOException;
+  }
 
-  /** Writes the directory atomically (replacing an existing one). */
+  /**
+   * Writes the directory atomically (replacing an existing one); {@code training}: the training
+   * state to save beside the model, or null for a model alone.
+   */
   public static void save(
       Path dir,
       Seq2SeqModel model,
@@ -76,7 +83,7 @@ public final class ModelDirectory {
       Vocabulary tgt,
       Tokenizer srcTok,
       Tokenizer tgtTok,
-      TrainingState training)
+      Extra training)
       throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
@@ -103,53 +110,11 @@ public final class ModelDirectory {
           // without it) and is read only by a resume, from the same version.
           cfg.put(CHECKSUMS, FileChecksums.of(d, "config.json"));
           if (training != null) {
-            saveTraining(d, model, training);
+            training.write(d, model);
           }
           Files.writeString(
               d.resolve("config.json"), Json.writePretty(cfg), StandardCharsets.UTF_8);
         });
-  }
-
-  private static void saveTraining(Path d, Seq2SeqModel model, TrainingState t) throws IOException {
-    Map<String, HostTensor> opt = new LinkedHashMap<>();
-    Backend be = model.backend();
-    long steps = t.optimizer().steps();
-    if (t.optimizer() instanceof Adam adam) {
-      for (Parameter p : model.parameters()) {
-        var mv = adam.moments(p);
-        if (mv != null) {
-          int[] dims = p.value().shape().dims();
-          opt.put("exp_avg." + p.name(), HostTensor.ofFloats(be.download(mv[0]), dims));
-          opt.put("exp_avg_sq." + p.name(), HostTensor.ofFloats(be.download(mv[1]), dims));
-        }
-      }
-    }
-    SafeTensors.write(
-        d.resolve("optimizer.safetensors"), opt, Map.of("steps", Long.toString(steps)));
-    Trainer.TrainerState s = t.trainer();
-    Map<String, Object> j = new LinkedHashMap<>();
-    j.put("epoch", s.epoch);
-    j.put("batch_in_epoch", s.batchInEpoch);
-    j.put("updates", s.updates);
-    j.put("best", Double.isFinite(s.best) ? s.best : null);
-    j.put("bad_epochs", s.badEpochs);
-    j.put("plateau_epochs", s.plateauEpochs);
-    j.put("lr", (double) s.lr);
-    j.put("skipped_steps", s.skippedSteps);
-    j.put("seconds", s.seconds);
-    j.put("dropout_calls", model.dropoutCalls());
-    j.put("seed", t.seed());
-    j.put("train_curve", curve(s.trainCurve));
-    j.put("dev_curve", curve(s.devCurve));
-    Files.writeString(d.resolve("trainer.json"), Json.writePretty(j), StandardCharsets.UTF_8);
-  }
-
-  private static List<Object> curve(List<double[]> pts) {
-    List<Object> out = new ArrayList<>();
-    for (double[] p : pts) {
-      out.add(List.of(p[0], Double.isFinite(p[1]) ? p[1] : -1.0));
-    }
-    return out;
   }
 
   /**
@@ -258,68 +223,6 @@ public final class ModelDirectory {
     } catch (IOException | RuntimeException e) {
       model.close();
       throw e;
-    }
-  }
-
-  /** The seed of the run that saved this checkpoint (model construction, data order, dropout). */
-  public static long trainingSeed(Path dir) throws IOException {
-    Path tj = AtomicFiles.resolveForReading(dir).resolve("trainer.json");
-    try {
-      return Json.getLong(Json.parseObject(Files.readString(tj, StandardCharsets.UTF_8)), "seed");
-    } catch (NoSuchFileException e) {
-      throw new FileFormatException(
-          tj.toString(), "missing: this checkpoint holds no training" + " state to resume from");
-    } catch (IllegalArgumentException e) {
-      throw new FileFormatException(tj.toString(), e.getMessage(), e);
-    }
-  }
-
-  /** Restores optimizer and trainer state saved with {@link TrainingState}; returns the seed. */
-  public static long loadTraining(
-      Path given, Seq2SeqModel model, Optimizer opt, Trainer.TrainerState s) throws IOException {
-    Path dir = AtomicFiles.resolveForReading(given);
-    Path tj = dir.resolve("trainer.json");
-    Map<String, Object> j;
-    try {
-      j = Json.parseObject(Files.readString(tj, StandardCharsets.UTF_8));
-      s.epoch = Json.getInt(j, "epoch");
-      s.batchInEpoch = Json.getInt(j, "batch_in_epoch");
-      s.updates = Json.getLong(j, "updates");
-      s.best = j.get("best") == null ? Double.POSITIVE_INFINITY : Json.getDouble(j, "best");
-      s.badEpochs = Json.getInt(j, "bad_epochs");
-      s.plateauEpochs = Json.getInt(j, "plateau_epochs");
-      s.lr = (float) Json.getDouble(j, "lr");
-      s.skippedSteps = Json.getLong(j, "skipped_steps");
-      s.seconds = j.containsKey("seconds") ? Json.getDouble(j, "seconds") : 0;
-      model.setDropoutCalls(Json.getLong(j, "dropout_calls"));
-      readCurve(Json.getArray(j, "train_curve"), s.trainCurve);
-      readCurve(Json.getArray(j, "dev_curve"), s.devCurve);
-    } catch (NoSuchFileException e) {
-      throw new FileFormatException(
-          tj.toString(), "missing: this checkpoint holds no training" + " state to resume from");
-    } catch (IllegalArgumentException | ClassCastException e) {
-      throw new FileFormatException(tj.toString(), e.getMessage(), e);
-    }
-    Path of = dir.resolve("optimizer.safetensors");
-    SafeTensors.Contents c = SafeTensors.read(of);
-    if (opt instanceof Adam adam) {
-      adam.setSteps(Long.parseLong(c.metadata().getOrDefault("steps", "0")));
-      for (Parameter p : model.parameters()) {
-        HostTensor m = c.tensors().get("exp_avg." + p.name());
-        HostTensor v = c.tensors().get("exp_avg_sq." + p.name());
-        if (m != null && v != null) {
-          adam.setMoments(p, m.floats(), v.floats());
-        }
-      }
-    }
-    return Json.getLong(j, "seed");
-  }
-
-  private static void readCurve(List<Object> arr, List<double[]> out) {
-    out.clear();
-    for (Object o : arr) {
-      List<?> p = (List<?>) o;
-      out.add(new double[] {((Number) p.get(0)).doubleValue(), ((Number) p.get(1)).doubleValue()});
     }
   }
 

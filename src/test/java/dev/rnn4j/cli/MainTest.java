@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import dev.rnn4j.backend.cpu.CpuGemm;
+import dev.rnn4j.backend.cpu.CpuBackend;
 import dev.rnn4j.io.Json;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -278,7 +278,7 @@ class MainTest {
 
   @Test
   void bf16GemmsTrainAndTranslate(@TempDir Path tmp) throws Exception {
-    String why = CpuGemm.bf16Unavailable();
+    String why = CpuBackend.bf16Unavailable();
     assumeTrue(why == null, () -> "skipped: this CPU has no native bf16 products: " + why);
     Path data = Files.writeString(tmp.resolve("d.tsv"), upperCaseTask());
     Path out = tmp.resolve("run");

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.rnn4j.backend.cpu.CounterRng;
 import dev.rnn4j.data.Batcher.Position;
+import dev.rnn4j.util.CounterRng;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -16,6 +16,7 @@ import dev.rnn4j.nn.Parameter;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.TrainOptions;
 import dev.rnn4j.train.Trainer;
+import dev.rnn4j.train.TrainingCheckpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -78,7 +79,7 @@ class CheckpointResumeTest {
             vocab,
             new WhitespaceTokenizer(),
             new CharTokenizer(),
-            new ModelDirectory.TrainingState(o, st, 7));
+            new TrainingCheckpoint(o, st, 7));
   }
 
   private static PrintStream quiet() {
@@ -106,12 +107,12 @@ class CheckpointResumeTest {
     }
     assertTrue(Files.exists(run.resolve("loss.svg")), "loss curve written");
     Path last = run.resolve("last");
-    assertEquals(7, ModelDirectory.trainingSeed(last));
+    assertEquals(7, TrainingCheckpoint.seed(last));
     Trainer.TrainerState st = new Trainer.TrainerState();
     try (ModelDirectory.Loaded l = ModelDirectory.load(last, be);
         Optimizer o = opts.newOptimizer()) {
       Seq2SeqModel m = l.model();
-      ModelDirectory.loadTraining(last, m, o, st);
+      TrainingCheckpoint.load(last, m, o, st);
       assertEquals(3, st.epoch, "resumes at epoch 3");
       assertTrue(l.targetTokenizer() instanceof CharTokenizer, "tokenizers round-trip");
       new Trainer(opts, quiet()).fit(m, o, st, data(), dev, null, null, null);

@@ -12,6 +12,7 @@ import dev.rnn4j.seq2seq.Seq2SeqModel;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.TrainOptions;
 import dev.rnn4j.train.Trainer;
+import dev.rnn4j.train.TrainingCheckpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -168,11 +169,11 @@ class FaultToleranceTest {
     Trainer.TrainerState state = new Trainer.TrainerState();
     double[] resumed;
     float[] weights;
-    long seed = ModelDirectory.trainingSeed(last);
+    long seed = TrainingCheckpoint.seed(last);
     try (ShardedCorpus corpus = ShardedCorpus.of(TestSpark.jsc(), data.train, 2);
         ModelDirectory.Loaded l = ModelDirectory.load(last, be);
         Optimizer opt = options().newOptimizer()) {
-      ModelDirectory.loadTraining(last, l.model(), opt, state);
+      TrainingCheckpoint.load(last, l.model(), opt, state);
       assertEquals(SEED, seed);
       assertEquals(2, state.epoch);
       assertEquals(2, state.batchInEpoch);

@@ -13,6 +13,7 @@ import dev.rnn4j.seq2seq.Seq2SeqBatch;
 import dev.rnn4j.seq2seq.Seq2SeqConfig;
 import dev.rnn4j.seq2seq.Seq2SeqModel;
 import dev.rnn4j.train.Trainer;
+import dev.rnn4j.train.TrainingCheckpoint;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
@@ -91,7 +92,7 @@ final class G2pSample {
   Trainer.Checkpoints checkpoints(Path dir, long seed) {
     return (tag, m, o, st) ->
         ModelDirectory.save(
-            dir.resolve(tag), m, src, tgt, TOK, TOK, new ModelDirectory.TrainingState(o, st, seed));
+            dir.resolve(tag), m, src, tgt, TOK, TOK, new TrainingCheckpoint(o, st, seed));
   }
 
   static float[] weights(Seq2SeqModel m) {

@@ -12,6 +12,7 @@ import dev.rnn4j.train.LrSchedule;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.TrainOptions;
 import dev.rnn4j.train.Trainer;
+import dev.rnn4j.train.TrainingCheckpoint;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -215,8 +216,8 @@ class SyncTrainingTest {
         ModelDirectory.Loaded l = ModelDirectory.load(dir.resolve("last"), be);
         Optimizer o1 = t.newOptimizer();
         Optimizer o2 = t.newOptimizer()) {
-      ModelDirectory.loadTraining(dir.resolve("best"), b.model(), o1, best);
-      ModelDirectory.loadTraining(dir.resolve("last"), l.model(), o2, last);
+      TrainingCheckpoint.load(dir.resolve("best"), b.model(), o1, best);
+      TrainingCheckpoint.load(dir.resolve("last"), l.model(), o2, last);
     }
     assertEquals(2, best.epoch);
     assertEquals(4, last.epoch);

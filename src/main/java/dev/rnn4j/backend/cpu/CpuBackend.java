@@ -2,6 +2,7 @@ package dev.rnn4j.backend.cpu;
 
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.CpuGemm;
 import dev.rnn4j.backend.FusedSequence;
 import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.backend.GemmShape;
@@ -178,6 +179,23 @@ public final class CpuBackend implements Backend {
   /** How this backend's GEMMs run. */
   public CpuGemm gemmMode() {
     return gemm;
+  }
+
+  /** "cpu", with the GEMM mode where it is not the default: "cpu (bf16 GEMMs)". */
+  @Override
+  public String describe() {
+    if (gemm != CpuGemm.SGEMM) {
+      return name() + " (" + gemm.name().toLowerCase(Locale.ROOT) + " GEMMs)";
+    }
+    return name();
+  }
+
+  /**
+   * Null where this CPU multiplies bf16 natively (so {@link CpuGemm#BF16} may be used); otherwise
+   * the reason it cannot.
+   */
+  public static String bf16Unavailable() {
+    return DnnlMatmul.bf16Unsupported();
   }
 
   /** Whether oneDNN runs single-threaded and rnn4j splits work over its own threads. */

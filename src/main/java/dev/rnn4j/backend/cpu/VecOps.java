@@ -1,5 +1,6 @@
 package dev.rnn4j.backend.cpu;
 
+import dev.rnn4j.util.CounterRng;
 import java.nio.FloatBuffer;
 
 /**

@@ -22,7 +22,7 @@ import java.util.logging.Logger;
  *
  * <p>Work is queued on one stream and runs asynchronously; calls that return data to the host
  * (downloads, sums, the loss, {@link #allFinite}) and the embedding id check synchronise. {@link
- * #open()} is what {@link dev.rnn4j.backend.Backends} calls.
+ * #open()} is what {@link dev.rnn4j.backend.Backends} calls (through {@link CudaBackendProvider}).
  *
  * <p>System properties: {@value JCudaDevice#DEVICE_PROPERTY} (device ordinal, default 0), {@value
  * #GEMM_PROPERTY} ({@code auto}, {@code cublas} or {@code kernel}), {@value

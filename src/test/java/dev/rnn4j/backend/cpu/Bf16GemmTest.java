@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rnn4j.backend.Activation;
+import dev.rnn4j.backend.CpuGemm;
 import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.nn.CellType;
 import dev.rnn4j.nn.Gru;
@@ -43,7 +44,7 @@ class Bf16GemmTest {
 
   @BeforeAll
   static void needsBf16Instructions() {
-    String why = CpuGemm.bf16Unavailable();
+    String why = CpuBackend.bf16Unavailable();
     assumeTrue(why == null, () -> "skipped: this CPU has no native bf16 products: " + why);
   }
 

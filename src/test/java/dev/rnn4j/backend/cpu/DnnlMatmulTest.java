@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.rnn4j.backend.CpuGemm;
 import java.util.SplittableRandom;
 import org.bytedeco.javacpp.FloatPointer;
 import org.junit.jupiter.api.Test;
@@ -121,14 +122,14 @@ class DnnlMatmulTest {
 
   /** F32, and BF16 where the CPU has bf16 instructions (elsewhere oneDNN may have no kernel). */
   private static CpuGemm[] modes() {
-    return CpuGemm.bf16Unavailable() == null
+    return CpuBackend.bf16Unavailable() == null
         ? new CpuGemm[] {CpuGemm.F32, CpuGemm.BF16}
         : new CpuGemm[] {CpuGemm.F32};
   }
 
   @Test
   void bf16LosesPrecisionThatF32Keeps() {
-    assumeTrue(CpuGemm.bf16Unavailable() == null, CpuGemm.bf16Unavailable());
+    assumeTrue(CpuBackend.bf16Unavailable() == null, CpuBackend.bf16Unavailable());
     // 1 + 2^-10 is not a bfloat16: the bf16 product is 1, the f32 one is not.
     float[] x = {1f + 0x1p-10f};
     for (CpuGemm p : new CpuGemm[] {CpuGemm.F32, CpuGemm.BF16}) {

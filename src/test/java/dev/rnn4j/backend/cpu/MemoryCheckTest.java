@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rnn4j.backend.CpuGemm;
 import dev.rnn4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;

@@ -24,6 +24,7 @@ import dev.rnn4j.train.LrSchedule;
 import dev.rnn4j.train.Optimizer;
 import dev.rnn4j.train.TrainOptions;
 import dev.rnn4j.train.Trainer;
+import dev.rnn4j.train.TrainingCheckpoint;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -127,7 +128,7 @@ final class TrainJob implements Callable<Integer> {
     String sc = sourceCol != null ? sourceCol : "_c0";
     String tc = targetCol != null ? targetCol : "_c1";
     // A resumed run keeps its original seed (model, batch order, dropout), as the core CLI.
-    long runSeed = resume != null ? ModelDirectory.trainingSeed(resume) : training.seed();
+    long runSeed = resume != null ? TrainingCheckpoint.seed(resume) : training.seed();
     TrainOptions topts = training.options(1, runSeed);
     try {
       // Parsed as SparkTrainer will (with no run length, which the cosine schedules need), now
@@ -214,7 +215,7 @@ final class TrainJob implements Callable<Integer> {
               be.copy(l.model().parameters().get(i).value(), model.parameters().get(i).value());
             }
           }
-          ModelDirectory.loadTraining(resume, model, opt, state);
+          TrainingCheckpoint.load(resume, model, opt, state);
           System.out.printf(
               "resuming from %s at epoch %d, batch %d%n", resume, state.epoch, state.batchInEpoch);
         }
@@ -242,13 +243,7 @@ final class TrainJob implements Callable<Integer> {
         Trainer.Checkpoints ckpt =
             (tag, mdl, o, s) ->
                 ModelDirectory.save(
-                    out.resolve(tag),
-                    mdl,
-                    sv,
-                    tv,
-                    st,
-                    tt,
-                    new ModelDirectory.TrainingState(o, s, runSeed));
+                    out.resolve(tag), mdl, sv, tv, st, tt, new TrainingCheckpoint(o, s, runSeed));
         SparkTrainer.Result r =
             new SparkTrainer(jsc, so, System.out)
                 .fit(model, opt, state, corpus, devBatches, wer, ckpt, out);

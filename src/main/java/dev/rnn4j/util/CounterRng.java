@@ -1,4 +1,4 @@
-package dev.rnn4j.backend.cpu;
+package dev.rnn4j.util;
 
 /**
  * A counter-based generator: the value for (seed, index) is a pure function, so dropout masks are

@@ -1,20 +1,22 @@
-package dev.rnn4j.backend.cpu;
+package dev.rnn4j.backend;
 
 import java.util.Locale;
 
 /**
- * How the CPU backend multiplies matrices. Chosen per backend ({@link CpuBackend#CpuBackend(int,
- * CpuGemm)}); the default comes from the system property {@value #PROPERTY}.
+ * How the CPU backend multiplies matrices. Chosen per backend ({@link Backends#create(String,
+ * CpuGemm, int)}, or the CPU backend's constructor); the default comes from the system property
+ * {@value #PROPERTY}. It lives in the backend API so that choosing it needs no import of the CPU
+ * implementation; whether this CPU can run {@link #BF16} is {@code CpuBackend.bf16Unavailable()}.
  */
 public enum CpuGemm {
   /** oneDNN's {@code dnnl_sgemm}: f32 throughout (the default). */
   SGEMM,
-  /** oneDNN's matmul primitive in f32 (brgemm kernels; see {@link DnnlMatmul}). */
+  /** oneDNN's matmul primitive in f32 (brgemm kernels; see the CPU backend's DnnlMatmul). */
   F32,
   /**
    * Mixed precision: both operands rounded to bfloat16 (nearest even), f32 accumulation and output,
    * through oneDNN's matmul primitive. About 2x the f32 GEMM rate on CPUs with AVX512-BF16 or AMX;
-   * on other CPUs (where oneDNN would emulate bf16, or has none) {@link CpuBackend} refuses it with
+   * on other CPUs (where oneDNN would emulate bf16, or has none) the CPU backend refuses it with
    * the reason; each operand keeps 8 significant bits, so products differ from f32 by about 2^-9
    * relative. Everything outside GEMMs stays f32.
    */
@@ -34,14 +36,6 @@ public enum CpuGemm {
           throw new IllegalArgumentException(
               "CPU GEMM mode '" + value + "' is not one of sgemm, f32, bf16");
     };
-  }
-
-  /**
-   * Null where this CPU multiplies bf16 natively (so {@link #BF16} may be used); otherwise the
-   * reason it cannot.
-   */
-  public static String bf16Unavailable() {
-    return DnnlMatmul.bf16Unsupported();
   }
 
   /** The mode {@value #PROPERTY} names, or {@link #SGEMM}; the error names the property. */
