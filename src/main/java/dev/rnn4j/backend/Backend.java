@@ -142,8 +142,8 @@ public interface Backend extends AutoCloseable {
   // ---------------------------------------------------------------- sequence helpers
 
   /**
-   * Reverses each sequence within its own length: dst[b, t] = src[b, len_b - 1 - t] for t < len_b
-   * and 0 for padding. src, dst: (B, T, F); its own inverse on the valid steps.
+   * Reverses each sequence within its own length: dst[b, t] = src[b, len_b - 1 - t] for t &lt;
+   * len_b and 0 for padding. src, dst: (B, T, F); its own inverse on the valid steps.
    */
   void reverseSequences(Tensor src, Tensor dst, Tensor lengths);
 

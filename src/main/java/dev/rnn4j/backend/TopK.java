@@ -12,7 +12,7 @@ public final class TopK {
 
   /**
    * Writes the k largest of {@code x[off .. off + n)} to {@code values[out .. out + k)} and their
-   * indices (0-based within the row) to {@code indices}; k <= n.
+   * indices (0-based within the row) to {@code indices}; k at most n.
    */
   public static void row(
       FloatBuffer x, int off, int n, int k, float[] values, int[] indices, int out) {

@@ -23,9 +23,9 @@ import java.util.Map;
  * recall R_n = match/ref:
  *
  * <ul>
- *   <li>default ({@code eff:yes}, sacreBLEU's default since 2.0 and the sacreBLEU < 2.0 behaviour):
- *       average P_n and R_n over the orders where both hypothesis and reference have n-grams, then
- *       F = (1+β²)·P·R / (β²·P + R), times 100;
+ *   <li>default ({@code eff:yes}, sacreBLEU's default since 2.0 and the behaviour before sacreBLEU
+ *       2.0): average P_n and R_n over the orders where both hypothesis and reference have n-grams,
+ *       then F = (1+β²)·P·R / (β²·P + R), times 100;
  *   <li>epsilon smoothing ({@code eff:no}, as chrF++.py, Moses and NLTK): an undefined P_n or R_n
  *       is 1e-16, F_n = (1+β²)·P_n·R_n / (β²·P_n + R_n) (1e-16 if the denominator is 0), and the
  *       score is 100 · mean over all orders of F_n.

@@ -41,8 +41,8 @@ public final class SequenceMetrics {
   }
 
   /**
-   * Position-wise token accuracy: the number of positions i < |ref| where hyp[i] == ref[i], divided
-   * by the total reference length. Extra hypothesis tokens are not counted.
+   * Position-wise token accuracy: the number of positions i &lt; |ref| where hyp[i] == ref[i],
+   * divided by the total reference length. Extra hypothesis tokens are not counted.
    */
   public static double tokenAccuracy(List<int[]> hyps, List<int[]> refs) {
     check(hyps, refs);

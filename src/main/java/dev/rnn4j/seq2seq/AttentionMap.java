@@ -12,7 +12,8 @@ public final class AttentionMap {
 
   /**
    * @param source source tokens (columns)
-   * @param target output tokens (rows), including a final "</s>" row if weights has one more row
+   * @param target output tokens (rows), including a final {@code "</s>"} row if weights has one
+   *     more row
    * @param weights weights[row][col] in [0, 1]
    */
   public static void writeSvg(

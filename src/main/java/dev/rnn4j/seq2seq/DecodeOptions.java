@@ -8,7 +8,7 @@ package dev.rnn4j.seq2seq;
  *     total log-probability
  * @param maxLenRatio a hypothesis stops after {@code maxLenRatio * srcLen + maxLenExtra} tokens
  * @param maxLenExtra see maxLenRatio
- * @param nBest hypotheses returned per input (<= beamSize)
+ * @param nBest hypotheses returned per input (at most beamSize)
  * @param keepAttention whether to return the attention weights of each returned hypothesis
  * @param maxBatch inputs decoded together
  * @param minLength outputs are at least this many tokens long (EOS is not allowed before; 0: no
