@@ -129,7 +129,7 @@ record Corpus(List<List<String>> sources, List<List<String>> targets, CorpusRepo
   }
 
   /** Rejects pairs with a side over {@code maxLength} tokens, each side in its own tokens. */
-  private static ParallelCorpusReader reader(Tokenizer srcTok, Tokenizer tgtTok, int maxLength) {
+  static ParallelCorpusReader reader(Tokenizer srcTok, Tokenizer tgtTok, int maxLength) {
     return new ParallelCorpusReader(
         maxLength,
         s -> srcTok.tokenize(s).size(),

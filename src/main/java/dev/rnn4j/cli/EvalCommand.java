@@ -1,7 +1,6 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
-import dev.rnn4j.data.ParallelCorpusReader;
 import dev.rnn4j.data.SentencePair;
 import dev.rnn4j.io.AtomicFiles;
 import dev.rnn4j.io.Json;
@@ -91,12 +90,10 @@ final class EvalCommand implements Callable<Integer> {
         ModelDirectory.Loaded m = ModelDirectory.load(model, be)) {
       List<SentencePair> pairs = new ArrayList<>();
       var report =
-          new ParallelCorpusReader(
-                  maxLength == 0 ? Integer.MAX_VALUE : maxLength,
-                  s -> m.sourceTokenizer().tokenize(s).size(),
-                  t -> m.targetTokenizer().tokenize(t).size(),
-                  ParallelCorpusReader.DEFAULT_MAX_LINE_BYTES,
-                  ParallelCorpusReader.DEFAULT_LISTED_LINES)
+          Corpus.reader(
+                  m.sourceTokenizer(),
+                  m.targetTokenizer(),
+                  maxLength == 0 ? Integer.MAX_VALUE : maxLength)
               .read(test, pairs::add);
       if (report.rejected() > 0) {
         throw new IllegalArgumentException(

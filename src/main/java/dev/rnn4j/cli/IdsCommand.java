@@ -2,7 +2,6 @@ package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.Backends;
-import dev.rnn4j.data.ParallelCorpusReader;
 import dev.rnn4j.io.AtomicFiles;
 import dev.rnn4j.seq2seq.ModelDirectory;
 import java.io.BufferedWriter;
@@ -70,12 +69,10 @@ final class IdsCommand implements Callable<Integer> {
   private void encode(ModelDirectory.Loaded m) throws IOException {
     List<String> lines = new ArrayList<>();
     var report =
-        new ParallelCorpusReader(
-                maxLength == 0 ? Integer.MAX_VALUE : maxLength,
-                s -> m.sourceTokenizer().tokenize(s).size(),
-                t -> m.targetTokenizer().tokenize(t).size(),
-                ParallelCorpusReader.DEFAULT_MAX_LINE_BYTES,
-                ParallelCorpusReader.DEFAULT_LISTED_LINES)
+        Corpus.reader(
+                m.sourceTokenizer(),
+                m.targetTokenizer(),
+                maxLength == 0 ? Integer.MAX_VALUE : maxLength)
             .read(
                 input,
                 p ->
