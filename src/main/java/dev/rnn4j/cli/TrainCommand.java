@@ -221,6 +221,15 @@ final class TrainCommand implements Callable<Integer> {
     if (batchSize < 1) {
       throw new IllegalArgumentException("--batch-size must be >= 1, got " + batchSize);
     }
+    if (divergencePatience < 1) {
+      throw new IllegalArgumentException(
+          "--divergence-patience must be >= 1 (skipped updates in a row before stopping), got "
+              + divergencePatience);
+    }
+    if (saveEvery < 0) {
+      throw new IllegalArgumentException(
+          "--save-every must be >= 0 (0: at epoch ends only), got " + saveEvery);
+    }
     if (!DevMetric.NAMES.contains(devMetric)) {
       throw new IllegalArgumentException(
           "--dev-metric: unknown metric '"

@@ -174,6 +174,13 @@ class TrainOptionsCliTest {
     List<String> a = args(tmp, tmp.resolve("run3"), small("--epochs", "1"));
     a.set(a.indexOf("--threads") + 1, "-1");
     Run threads = run(a);
+    Run patience =
+        run(args(tmp, tmp.resolve("run4"), small("--epochs", "1", "--divergence-patience", "0")));
+    assertEquals(2, patience.code());
+    assertTrue(patience.err().contains("--divergence-patience must be >= 1"), patience.err());
+    Run every = run(args(tmp, tmp.resolve("run5"), small("--epochs", "1", "--save-every", "-1")));
+    assertEquals(2, every.code());
+    assertTrue(every.err().contains("--save-every must be >= 0"), every.err());
     assertEquals(2, threads.code());
     assertTrue(threads.err().contains("--threads must be >= 0"), threads.err());
   }
