@@ -4,9 +4,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.io.FileChecksums;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -19,34 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
  * to try, whether or not clipping is on, and the checkpoints saved before it stay as they were.
  */
 class DivergenceTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(List<String> args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args.toArray(String[]::new));
-      return new Run(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   private static List<String> train(Path tmp, Path out, String... extra) throws Exception {
-    StringBuilder tsv = new StringBuilder();
-    String[] words = {"a b", "b c", "c a", "a a", "b b", "c c", "a b c", "c b a"};
-    for (int rep = 0; rep < 8; rep++) {
-      for (String w : words) {
-        tsv.append(w).append('\t').append(w.toUpperCase(java.util.Locale.ROOT)).append('\n');
-      }
-    }
-    Path train = Files.writeString(tmp.resolve("train.tsv"), tsv.toString());
+    Path train = Files.writeString(tmp.resolve("train.tsv"), CliRun.upperCaseTask());
     Path dev = Files.writeString(tmp.resolve("dev.tsv"), "a b\tA B\nc a\tC A\n");
     List<String> args =
         new ArrayList<>(
@@ -74,7 +45,7 @@ class DivergenceTest {
     return args;
   }
 
-  private static void assertDiverged(Run r) {
+  private static void assertDiverged(CliRun r) {
     assertEquals(Main.EXIT_DIVERGED, r.code(), r.out() + r.err());
     assertTrue(r.err().contains("training diverged at epoch"), r.err());
     assertTrue(r.err().contains("Try a lower learning rate"), r.err());
@@ -85,15 +56,16 @@ class DivergenceTest {
   void adamWithAHugeRateAndNoClippingStopsLoudly(@TempDir Path tmp) throws Exception {
     // (At 1e4 this small model's loss grows to ~5e4 per token but stays finite; the NaN
     // came from a larger one. 1e30 makes the weights overflow after one step.)
-    Run r = run(train(tmp, tmp.resolve("run"), "--epochs", "3", "--lr", "1e30", "--clip", "0"));
+    CliRun r =
+        CliRun.run(train(tmp, tmp.resolve("run"), "--epochs", "3", "--lr", "1e30", "--clip", "0"));
     assertDiverged(r);
     assertTrue(r.err().contains("gradient-norm clipping (off now"), r.err());
   }
 
   @Test
   void sgdWithAHugeRateStopsLoudly(@TempDir Path tmp) throws Exception {
-    Run r =
-        run(
+    CliRun r =
+        CliRun.run(
             train(
                 tmp,
                 tmp.resolve("run"),
@@ -111,13 +83,13 @@ class DivergenceTest {
   @Test
   void theCheckpointsOfTheGoodEpochsAreKept(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");
-    Run good = run(train(tmp, out, "--epochs", "1", "--lr", "0.01"));
+    CliRun good = CliRun.run(train(tmp, out, "--epochs", "1", "--lr", "0.01"));
     assertEquals(0, good.code(), good.err());
     String last = FileChecksums.sha256(out.resolve("last/model.safetensors"));
     String best = FileChecksums.sha256(out.resolve("best/model.safetensors"));
     // A new run into the same directory: its first epoch would be the best so far, but its
     // weights are not finite by then, so neither checkpoint may be replaced.
-    Run bad = run(train(tmp, out, "--epochs", "3", "--lr", "1e30", "--clip", "0"));
+    CliRun bad = CliRun.run(train(tmp, out, "--epochs", "3", "--lr", "1e30", "--clip", "0"));
     assertDiverged(bad);
     assertEquals(last, FileChecksums.sha256(out.resolve("last/model.safetensors")));
     assertEquals(best, FileChecksums.sha256(out.resolve("best/model.safetensors")));

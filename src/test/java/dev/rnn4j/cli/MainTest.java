@@ -6,9 +6,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.rnn4j.backend.cpu.CpuBackend;
 import dev.rnn4j.io.Json;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -19,48 +16,17 @@ import org.junit.jupiter.api.io.TempDir;
  * and bad options or files give a message naming them and a non-zero exit code.
  */
 class MainTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(String... args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args);
-      return new Run(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
-  /** Eight letter sequences mapped to upper case, eight times over: 64 TSV lines. */
-  private static String upperCaseTask() {
-    StringBuilder tsv = new StringBuilder();
-    String[] words = {"a b", "b c", "c a", "a a", "b b", "c c", "a b c", "c b a"};
-    for (int rep = 0; rep < 8; rep++) {
-      for (String w : words) {
-        tsv.append(w).append('\t').append(w.toUpperCase(java.util.Locale.ROOT)).append('\n');
-      }
-    }
-    return tsv.toString();
-  }
-
   @Test
   void trainTranslateAndEvaluate(@TempDir Path tmp) throws Exception {
-    StringBuilder tsv = new StringBuilder(upperCaseTask());
+    StringBuilder tsv = new StringBuilder(CliRun.upperCaseTask());
     tsv.append("no tab here\n").append("\tempty source\n");
     Path train = Files.writeString(tmp.resolve("train.tsv"), tsv.toString());
     Path dev =
         Files.writeString(
             tmp.resolve("dev.tsv"), "a b\tA B\nc a\tC A\na b c\tA B C\nc b a\tC B A\n");
     Path out = tmp.resolve("run");
-    Run r =
-        run(
+    CliRun r =
+        CliRun.run(
             "train",
             "--train",
             train.toString(),
@@ -103,8 +69,8 @@ class MainTest {
     assertTrue(Files.exists(out.resolve("loss.svg")));
     Path input = Files.writeString(tmp.resolve("in.txt"), "a b c\nc b a\n");
     Path svg = tmp.resolve("att.svg");
-    Run t =
-        run(
+    CliRun t =
+        CliRun.run(
             "translate",
             "--model",
             out.resolve("best").toString(),
@@ -119,8 +85,8 @@ class MainTest {
     assertEquals(0, t.code(), t.err());
     assertEquals("A B C\nC B A\n", t.out());
     assertTrue(Files.readString(svg).startsWith("<svg"));
-    Run e =
-        run(
+    CliRun e =
+        CliRun.run(
             "eval",
             "--model",
             out.resolve("best").toString(),
@@ -133,8 +99,8 @@ class MainTest {
     // No output has four tokens, so sacreBLEU's corpus BLEU is 0 (no 4-grams at all) even for
     // perfect outputs; chrF and ROUGE see them as perfect.
     assertTrue(e.out().contains("BLEU 0.00  chrF 100.00") && e.out().contains("tok:13a"), e.out());
-    Run emin =
-        run(
+    CliRun emin =
+        CliRun.run(
             "eval",
             "--model",
             out.resolve("best").toString(),
@@ -150,8 +116,8 @@ class MainTest {
     assertTrue(
         !emin.out().contains("WER 0.00%"), "4 distinct tokens for 2-3 word targets: " + emin.out());
     Path hyps = tmp.resolve("hyps.txt");
-    Run ej =
-        run(
+    CliRun ej =
+        CliRun.run(
             "eval",
             "--model",
             out.resolve("best").toString(),
@@ -168,8 +134,8 @@ class MainTest {
     assertEquals(4L, j.get("sources"));
     assertEquals(100.0, Json.getDouble(Json.getObject(j, "chrf"), "score"), 1e-9);
     assertTrue(Json.getString(Json.getObject(j, "bleu"), "signature").startsWith("BLEU|nrefs:1"));
-    Run el =
-        run(
+    CliRun el =
+        CliRun.run(
             "eval",
             "--model",
             out.resolve("best").toString(),
@@ -181,16 +147,16 @@ class MainTest {
             "cpu");
     assertEquals(2, el.code(), el.out());
     assertTrue(el.err().contains("eval scores every line"), el.err());
-    Run avg =
-        run(
+    CliRun avg =
+        CliRun.run(
             "average",
             out.resolve("epoch-024").toString(),
             out.resolve("epoch-025").toString(),
             "--out",
             tmp.resolve("avg").toString());
     assertEquals(0, avg.code(), avg.err());
-    Run ea =
-        run(
+    CliRun ea =
+        CliRun.run(
             "eval",
             "--model",
             tmp.resolve("avg").toString(),
@@ -202,8 +168,8 @@ class MainTest {
     assertTrue(ea.out().contains("WER"), ea.out());
     // Alternative references: "a b" also has the (wrong) "B A"; "c a" only a wrong one.
     Path multi = Files.writeString(tmp.resolve("multi.tsv"), "a b\tB A\nc a\tA C\na b\tA B\n");
-    Run mr =
-        run(
+    CliRun mr =
+        CliRun.run(
             "eval",
             "--model",
             out.resolve("best").toString(),
@@ -221,8 +187,8 @@ class MainTest {
   void modelFlagsReachTheSavedConfiguration(@TempDir Path tmp) throws Exception {
     Path data = Files.writeString(tmp.resolve("d.tsv"), "a b\tA B\nb c\tB C\nc a\tC A\n");
     Path out = tmp.resolve("run");
-    Run r =
-        run(
+    CliRun r =
+        CliRun.run(
             "train",
             "--train",
             data.toString(),
@@ -280,10 +246,10 @@ class MainTest {
   void bf16GemmsTrainAndTranslate(@TempDir Path tmp) throws Exception {
     String why = CpuBackend.bf16Unavailable();
     assumeTrue(why == null, () -> "skipped: this CPU has no native bf16 products: " + why);
-    Path data = Files.writeString(tmp.resolve("d.tsv"), upperCaseTask());
+    Path data = Files.writeString(tmp.resolve("d.tsv"), CliRun.upperCaseTask());
     Path out = tmp.resolve("run");
-    Run r =
-        run(
+    CliRun r =
+        CliRun.run(
             "train",
             "--train",
             data.toString(),
@@ -318,8 +284,8 @@ class MainTest {
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("backend cpu (bf16 GEMMs)"), r.out());
     Path input = Files.writeString(tmp.resolve("in.txt"), "a b c\nc b a\n");
-    Run t =
-        run(
+    CliRun t =
+        CliRun.run(
             "translate",
             "--model",
             out.resolve("best").toString(),
@@ -335,24 +301,29 @@ class MainTest {
 
   @Test
   void badInputNamesTheProblemAndFails(@TempDir Path tmp) throws Exception {
-    Run r = run("train", "--train", "nope.tsv", "--dev", "nope.tsv", "--out", tmp.toString());
+    CliRun r =
+        CliRun.run("train", "--train", "nope.tsv", "--dev", "nope.tsv", "--out", tmp.toString());
     assertEquals(2, r.code());
     assertTrue(r.err().contains("nope.tsv: no such readable file"), r.err());
     Path in = Files.writeString(tmp.resolve("in.txt"), "a\n");
-    r = run("translate", "--model", tmp.resolve("missing").toString(), "--input", in.toString());
+    r =
+        CliRun.run(
+            "translate", "--model", tmp.resolve("missing").toString(), "--input", in.toString());
     assertTrue(r.code() != 0, "missing model fails");
     assertTrue(r.err().contains("missing"), r.err());
-    r = run("translate", "--model", tmp.toString(), "--input", in.toString(), "--cpu-gemm", "fp8");
+    r =
+        CliRun.run(
+            "translate", "--model", tmp.toString(), "--input", in.toString(), "--cpu-gemm", "fp8");
     assertEquals(2, r.code());
     assertTrue(
         r.err().contains("--cpu-gemm") && r.err().contains("'fp8'") && r.err().contains("bf16"),
         r.err());
-    r = run("translate", "--model", tmp.toString(), "--bogus");
+    r = CliRun.run("translate", "--model", tmp.toString(), "--bogus");
     assertTrue(r.code() != 0);
     assertTrue(r.err().contains("--bogus"), r.err());
     Path f = Files.writeString(tmp.resolve("t.tsv"), "a\tb\n");
     r =
-        run(
+        CliRun.run(
             "train",
             "--train",
             f.toString(),
@@ -364,7 +335,7 @@ class MainTest {
             "transformer");
     assertEquals(2, r.code());
     assertTrue(r.err().contains("--cell: unknown cell 'transformer'"), r.err());
-    r = run("lstm-demo", "--steps", "0");
+    r = CliRun.run("lstm-demo", "--steps", "0");
     assertTrue(r.code() != 0);
     assertTrue(r.err().contains("--steps must be >= 1"), r.err());
   }

@@ -5,9 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.io.Json;
 import dev.rnn4j.train.Trainer;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -22,36 +19,10 @@ import org.junit.jupiter.api.io.TempDir;
  * metrics log.
  */
 class TrainOptionsCliTest {
-  private record Run(int code, String out, String err) {}
-
-  private static Run run(List<String> args) {
-    PrintStream oldOut = System.out;
-    PrintStream oldErr = System.err;
-    ByteArrayOutputStream out = new ByteArrayOutputStream();
-    ByteArrayOutputStream err = new ByteArrayOutputStream();
-    try {
-      System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-      int code = Main.run(args.toArray(String[]::new));
-      return new Run(
-          code, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
-    } finally {
-      System.setOut(oldOut);
-      System.setErr(oldErr);
-    }
-  }
-
   private static List<String> args(Path tmp, Path out, String... extra) throws Exception {
     Path train = tmp.resolve("train.tsv");
     if (!Files.exists(train)) {
-      StringBuilder tsv = new StringBuilder();
-      String[] words = {"a b", "b c", "c a", "a a", "b b", "c c", "a b c", "c b a"};
-      for (int rep = 0; rep < 8; rep++) {
-        for (String w : words) {
-          tsv.append(w).append('\t').append(w.toUpperCase(java.util.Locale.ROOT)).append('\n');
-        }
-      }
-      Files.writeString(train, tsv.toString());
+      Files.writeString(train, CliRun.upperCaseTask());
       Files.writeString(tmp.resolve("dev.tsv"), "a b\tA B\nc a\tC A\n");
     }
     List<String> a =
@@ -97,14 +68,15 @@ class TrainOptionsCliTest {
   void resumeTakesTheModelFromTheCheckpointAndRefusesContradictions(@TempDir Path tmp)
       throws Exception {
     Path out = tmp.resolve("run");
-    Run first = run(args(tmp, out, small("--epochs", "1")));
+    CliRun first = CliRun.run(args(tmp, out, small("--epochs", "1")));
     assertEquals(0, first.code(), first.err());
     // No model flags: the defaults (embed 128, ...) must not apply.
-    Run resumed = run(args(tmp, out, "--epochs", "2", "--resume", out.resolve("last").toString()));
+    CliRun resumed =
+        CliRun.run(args(tmp, out, "--epochs", "2", "--resume", out.resolve("last").toString()));
     assertEquals(0, resumed.code(), resumed.err());
     assertTrue(resumed.out().contains("resuming from"), resumed.out());
-    Run same =
-        run(
+    CliRun same =
+        CliRun.run(
             args(
                 tmp,
                 out,
@@ -115,8 +87,8 @@ class TrainOptionsCliTest {
                 "--resume",
                 out.resolve("last").toString()));
     assertEquals(0, same.code(), "a flag that agrees is fine: " + same.err());
-    Run contra =
-        run(
+    CliRun contra =
+        CliRun.run(
             args(
                 tmp,
                 out,
@@ -131,8 +103,9 @@ class TrainOptionsCliTest {
         contra.err().contains("--embed 16 contradicts the checkpoint")
             && contra.err().contains("has 8"),
         contra.err());
-    Run tok =
-        run(args(tmp, out, "--src-tokenizer", "char", "--resume", out.resolve("last").toString()));
+    CliRun tok =
+        CliRun.run(
+            args(tmp, out, "--src-tokenizer", "char", "--resume", out.resolve("last").toString()));
     assertEquals(2, tok.code());
     assertTrue(tok.err().contains("--src-tokenizer cannot change when resuming"), tok.err());
   }
@@ -142,8 +115,9 @@ class TrainOptionsCliTest {
       throws Exception {
     Path out = tmp.resolve("run");
     // 1.5 s for up to 10,000 epochs: the limit ends it, usually inside an epoch.
-    Run r =
-        run(args(tmp, out, small("--epochs", "10000", "--time-limit", "0.025", "--patience", "0")));
+    CliRun r =
+        CliRun.run(
+            args(tmp, out, small("--epochs", "10000", "--time-limit", "0.025", "--patience", "0")));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("time limit: stopped after"), r.out());
     Map<String, Object> trainer =
@@ -165,20 +139,23 @@ class TrainOptionsCliTest {
   void saveEveryWritesLastWithinAnEpochAndCosineTimeNeedsALimit(@TempDir Path tmp)
       throws Exception {
     Path out = tmp.resolve("run");
-    Run r = run(args(tmp, out, small("--epochs", "1", "--save-every", "3")));
+    CliRun r = CliRun.run(args(tmp, out, small("--epochs", "1", "--save-every", "3")));
     assertEquals(0, r.code(), r.err());
-    Run bad =
-        run(args(tmp, tmp.resolve("run2"), small("--epochs", "1", "--schedule", "cosine-time")));
+    CliRun bad =
+        CliRun.run(
+            args(tmp, tmp.resolve("run2"), small("--epochs", "1", "--schedule", "cosine-time")));
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("runs over the time limit, and none is set"), bad.err());
     List<String> a = args(tmp, tmp.resolve("run3"), small("--epochs", "1"));
     a.set(a.indexOf("--threads") + 1, "-1");
-    Run threads = run(a);
-    Run patience =
-        run(args(tmp, tmp.resolve("run4"), small("--epochs", "1", "--divergence-patience", "0")));
+    CliRun threads = CliRun.run(a);
+    CliRun patience =
+        CliRun.run(
+            args(tmp, tmp.resolve("run4"), small("--epochs", "1", "--divergence-patience", "0")));
     assertEquals(2, patience.code());
     assertTrue(patience.err().contains("--divergence-patience must be >= 1"), patience.err());
-    Run every = run(args(tmp, tmp.resolve("run5"), small("--epochs", "1", "--save-every", "-1")));
+    CliRun every =
+        CliRun.run(args(tmp, tmp.resolve("run5"), small("--epochs", "1", "--save-every", "-1")));
     assertEquals(2, every.code());
     assertTrue(every.err().contains("--save-every must be >= 0"), every.err());
     assertEquals(2, threads.code());
@@ -188,7 +165,8 @@ class TrainOptionsCliTest {
   @Test
   void theDevMetricCanBeBleuAndIsChosenByHigherValues(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");
-    Run r = run(args(tmp, out, small("--epochs", "3", "--dev-metric", "bleu", "--lr", "0.01")));
+    CliRun r =
+        CliRun.run(args(tmp, out, small("--epochs", "3", "--dev-metric", "bleu", "--lr", "0.01")));
     assertEquals(0, r.code(), r.err());
     assertTrue(r.out().contains("dev BLEU (greedy, 2 pairs)"), r.out());
     List<String> lines = Files.readAllLines(out.resolve(Trainer.METRICS_LOG));
@@ -200,7 +178,7 @@ class TrainOptionsCliTest {
       assertEquals(v > best, Json.getBoolean(j, "best"), "best means higher for BLEU: " + line);
       best = Math.max(best, v);
     }
-    Run bad = run(args(tmp, tmp.resolve("run2"), small("--dev-metric", "bleu4")));
+    CliRun bad = CliRun.run(args(tmp, tmp.resolve("run2"), small("--dev-metric", "bleu4")));
     assertEquals(2, bad.code());
     assertTrue(bad.err().contains("use one of wer, per, bleu, chrf"), bad.err());
   }
@@ -208,8 +186,8 @@ class TrainOptionsCliTest {
   @Test
   void subwordsAreLearnedJointlySavedWithTheModelAndReusable(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");
-    Run r =
-        run(
+    CliRun r =
+        CliRun.run(
             args(
                 tmp,
                 out,
@@ -229,8 +207,8 @@ class TrainOptionsCliTest {
     assertTrue(Files.exists(out.resolve("best/source.spm")), "the model carries its subwords");
     Map<String, Object> cfg = Json.parseObject(Files.readString(out.resolve("best/config.json")));
     assertEquals("subword", cfg.get("source_tokenizer"));
-    Run reuse =
-        run(
+    CliRun reuse =
+        CliRun.run(
             args(
                 tmp,
                 tmp.resolve("run2"),
@@ -248,8 +226,8 @@ class TrainOptionsCliTest {
     assertEquals(
         Files.readString(out.resolve("source.spm")),
         Files.readString(tmp.resolve("run2/best/target.spm")));
-    Run bad =
-        run(
+    CliRun bad =
+        CliRun.run(
             args(
                 tmp, tmp.resolve("run3"), small("--joint-subwords", "--src-tokenizer", "subword")));
     assertEquals(2, bad.code());
