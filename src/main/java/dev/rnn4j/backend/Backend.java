@@ -278,6 +278,31 @@ public interface Backend extends AutoCloseable {
     }
   }
 
+  /**
+   * Row-wise x[r, :] *= scale[r] for x (R, C) (any rank: the last dimension is C) and scale (R), in
+   * place (the pointer-generator's per-token weight on a cross-entropy gradient). The default
+   * downloads x, scales on the host and uploads the result.
+   */
+  default void scaleRows(Tensor x, Tensor scale) {
+    int[] d = x.shape().dims();
+    int cols = d[d.length - 1];
+    int rows = (int) (x.numel() / Math.max(1, cols));
+    if (scale.numel() != rows) {
+      throw new IllegalArgumentException(
+          "scaleRows: " + scale.numel() + " scales for " + rows + " rows of " + x.shape());
+    }
+    float[] a = download(x);
+    float[] s = download(scale);
+    for (int r = 0; r < rows; r++) {
+      for (int c = 0; c < cols; c++) {
+        a[r * cols + c] *= s[r];
+      }
+    }
+    try (Tensor t = upload(a, d)) {
+      copy(t, x);
+    }
+  }
+
   /** dx[r, :] = y ⊙ (dy - Σ dy ⊙ y) given y = softmax(x); dx may alias dy. */
   void softmaxBackward(Tensor y, Tensor dy, Tensor dx);
 

@@ -300,9 +300,17 @@ final class LuongAttention implements Module {
    * (B, T, H); adds into dMemory (B, S, M); accumulates parameter gradients.
    */
   void backward(Step s, Tensor dOut, Tensor dQueries, Tensor dMemory) {
+    backward(s, dOut, dQueries, dMemory, null);
+  }
+
+  /**
+   * {@link #backward(Step, Tensor, Tensor, Tensor)} where the weights (B, T, S) also fed something
+   * else (copy attention, the coverage loss) that sent back {@code dWeights} (or null).
+   */
+  void backward(Step s, Tensor dOut, Tensor dQueries, Tensor dMemory, Tensor dWeights) {
     try (Tensor dConcat = readoutBackward(s, dOut)) {
       be.copy(Mat.of(dConcat).cols(mem, hid), Mat.of(dQueries));
-      attendBackward(s, dConcat, dQueries, dMemory);
+      attendBackward(s, dConcat, dQueries, dMemory, dWeights);
     }
   }
 
@@ -330,6 +338,11 @@ final class LuongAttention implements Module {
    * adds into dQueries (B, T, H) and dMemory (B, S, M); accumulates parameter gradients.
    */
   void attendBackward(Step s, Tensor dConcat, Tensor dQueries, Tensor dMemory) {
+    attendBackward(s, dConcat, dQueries, dMemory, null);
+  }
+
+  /** {@link #attendBackward(Step, Tensor, Tensor, Tensor)} plus a direct dWeights (or null). */
+  void attendBackward(Step s, Tensor dConcat, Tensor dQueries, Tensor dMemory, Tensor dWeights) {
     int batch = s.memory.shape().dim(0);
     int src = s.memory.shape().dim(1);
     int tgt = s.queries.shape().dim(1);
@@ -363,6 +376,9 @@ final class LuongAttention implements Module {
           (long) src * mem,
           1f,
           1f);
+      if (dWeights != null) {
+        be.axpby(1f, dWeights, 1f, dScores);
+      }
       be.softmaxBackward(s.weights, dScores, dScores);
       if (additive(type)) {
         additiveBackward(s, dScores, dQueries, dKeys, batch, tgt, src);

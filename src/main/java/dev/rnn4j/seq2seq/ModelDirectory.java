@@ -279,6 +279,9 @@ public final class ModelDirectory {
     m.put("tie_embeddings", c.tieEmbeddings());
     m.put("input_feeding", c.inputFeeding());
     m.put("embedding_dropout", (double) c.embeddingDropout());
+    m.put("share_embeddings", c.shareEmbeddings());
+    m.put("copy_attention", c.copyAttention());
+    m.put("coverage_loss", (double) c.coverageLoss());
     return m;
   }
 
@@ -314,6 +317,9 @@ public final class ModelDirectory {
         (float) Json.getDouble(m, "dropout"),
         Json.getBoolean(m, "tie_embeddings"),
         m.containsKey("input_feeding") && Json.getBoolean(m, "input_feeding"),
-        m.containsKey("embedding_dropout") ? (float) Json.getDouble(m, "embedding_dropout") : 0f);
+        m.containsKey("embedding_dropout") ? (float) Json.getDouble(m, "embedding_dropout") : 0f,
+        m.containsKey("share_embeddings") && Json.getBoolean(m, "share_embeddings"),
+        m.containsKey("copy_attention") && Json.getBoolean(m, "copy_attention"),
+        m.containsKey("coverage_loss") ? (float) Json.getDouble(m, "coverage_loss") : 0f);
   }
 }

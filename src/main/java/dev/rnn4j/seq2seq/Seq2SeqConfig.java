@@ -24,6 +24,13 @@ import java.io.Serializable;
  *     (needs attention; training then runs the decoder step by step)
  * @param embeddingDropout dropout on the source and target embeddings, the encoder's and the
  *     decoder's inputs (training)
+ * @param shareEmbeddings one embedding table for the source and the target side (a joint
+ *     vocabulary: needs srcVocab == tgtVocab)
+ * @param copyAttention a pointer-generator output layer: p(w) mixes the generator's softmax with
+ *     the attention over source tokens (see {@code CopyGenerator}; needs attention and one joint
+ *     vocabulary, srcVocab == tgtVocab: a source id is copied as the same target id)
+ * @param coverageLoss weight λ of See et al.'s (2017) coverage loss λ Σ_t Σ_i min(a_ti, Σ_{t'<t}
+ *     a_t'i) added to the training loss (0: none; needs attention)
  */
 public record Seq2SeqConfig(
     int srcVocab,
@@ -39,7 +46,10 @@ public record Seq2SeqConfig(
     float dropout,
     boolean tieEmbeddings,
     boolean inputFeeding,
-    float embeddingDropout)
+    float embeddingDropout,
+    boolean shareEmbeddings,
+    boolean copyAttention,
+    float coverageLoss)
     implements Serializable {
   public Seq2SeqConfig {
     positive("srcVocab", srcVocab);
@@ -87,6 +97,34 @@ public record Seq2SeqConfig(
     if (inputFeeding && attention == AttentionType.NONE) {
       throw new IllegalArgumentException("input feeding needs attention (DOT, GENERAL or CONCAT)");
     }
+    if (shareEmbeddings && srcVocab != tgtVocab) {
+      throw new IllegalArgumentException(
+          "shared source/target embeddings need one joint vocabulary (srcVocab == tgtVocab), got "
+              + srcVocab
+              + " and "
+              + tgtVocab
+              + "; train with joint subwords or drop the sharing");
+    }
+    if (copyAttention && attention == AttentionType.NONE) {
+      throw new IllegalArgumentException(
+          "copy attention copies through the attention weights; choose an attention type");
+    }
+    if (copyAttention && srcVocab != tgtVocab) {
+      throw new IllegalArgumentException(
+          "copy attention copies a source id as the same target id, so it needs one joint"
+              + " vocabulary (srcVocab == tgtVocab), got "
+              + srcVocab
+              + " and "
+              + tgtVocab
+              + "; build the vocabulary from both sides (rnn4j train --joint-vocab)");
+    }
+    if (!(coverageLoss >= 0 && coverageLoss < Float.POSITIVE_INFINITY)) {
+      throw new IllegalArgumentException("coverage loss weight must be >= 0, got " + coverageLoss);
+    }
+    if (coverageLoss > 0 && attention == AttentionType.NONE) {
+      throw new IllegalArgumentException(
+          "the coverage loss is computed on the attention weights; choose an attention type");
+    }
     if (tieEmbeddings && embedSize != decoderHidden) {
       throw new IllegalArgumentException(
           "tied embeddings need embedSize == decoderHidden, got "
@@ -94,6 +132,42 @@ public record Seq2SeqConfig(
               + " and "
               + decoderHidden);
     }
+  }
+
+  /** A configuration without shared embeddings or copy attention. */
+  public Seq2SeqConfig(
+      int srcVocab,
+      int tgtVocab,
+      int embedSize,
+      CellType cell,
+      int encoderHidden,
+      int encoderLayers,
+      boolean bidirectional,
+      int decoderHidden,
+      int decoderLayers,
+      AttentionType attention,
+      float dropout,
+      boolean tieEmbeddings,
+      boolean inputFeeding,
+      float embeddingDropout) {
+    this(
+        srcVocab,
+        tgtVocab,
+        embedSize,
+        cell,
+        encoderHidden,
+        encoderLayers,
+        bidirectional,
+        decoderHidden,
+        decoderLayers,
+        attention,
+        dropout,
+        tieEmbeddings,
+        inputFeeding,
+        embeddingDropout,
+        false,
+        false,
+        0f);
   }
 
   /** A configuration without embedding dropout. */
@@ -156,6 +230,24 @@ public record Seq2SeqConfig(
         dropout,
         tieEmbeddings,
         false);
+  }
+
+  /**
+   * A builder with the defaults of {@code rnn4j train}: 128-wide embeddings, a 2-layer
+   * bidirectional LSTM encoder of 256 per direction, a 2-layer LSTM decoder of 512, GENERAL
+   * attention, dropout 0.2, nothing else.
+   *
+   * <pre>{@code
+   * Seq2SeqConfig cfg = Seq2SeqConfig.builder(srcVocab, tgtVocab).embed(64).hidden(128).build();
+   * }</pre>
+   */
+  public static Seq2SeqConfigBuilder builder(int srcVocab, int tgtVocab) {
+    return new Seq2SeqConfigBuilder(srcVocab, tgtVocab);
+  }
+
+  /** A builder starting from this configuration. */
+  public Seq2SeqConfigBuilder toBuilder() {
+    return new Seq2SeqConfigBuilder(this);
   }
 
   /** Features the decoder RNN reads per step: embedSize (+ decoderHidden with input feeding). */

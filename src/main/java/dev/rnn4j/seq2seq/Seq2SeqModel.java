@@ -53,6 +53,7 @@ public final class Seq2SeqModel implements Module {
   private final LuongAttention attention;
   private final Parameter genWeight; // (V, H): own, or the decoder embedding when tied
   private final Parameter genBias; // (V)
+  private final CopyGenerator copy; // null without copy attention
   private final List<Parameter> parameters;
   private long dropoutCalls;
 
@@ -102,16 +103,19 @@ public final class Seq2SeqModel implements Module {
                   parts,
                   new Linear(be, "bridge.c.", bridgeIn, cfg.decoderHidden(), true, rng.nextLong()))
               : null;
+      long tgtEmbSeed = rng.nextLong();
       tgtEmb =
-          add(
-              parts,
-              new Embedding(
-                  be,
-                  "decoder.embedding.weight",
-                  cfg.tgtVocab(),
-                  cfg.embedSize(),
-                  PAD,
-                  rng.nextLong()));
+          cfg.shareEmbeddings()
+              ? srcEmb
+              : add(
+                  parts,
+                  new Embedding(
+                      be,
+                      "decoder.embedding.weight",
+                      cfg.tgtVocab(),
+                      cfg.embedSize(),
+                      PAD,
+                      tgtEmbSeed));
       decoder =
           add(
               parts,
@@ -147,6 +151,7 @@ public final class Seq2SeqModel implements Module {
           new Parameter(
               "generator.bias",
               be.upload(Init.uniform(rng, cfg.tgtVocab(), bound), cfg.tgtVocab()));
+      copy = cfg.copyAttention() ? new CopyGenerator(be, cfg.decoderHidden(), rng) : null;
     } catch (RuntimeException e) {
       parts.forEach(Module::close);
       throw e;
@@ -159,6 +164,9 @@ public final class Seq2SeqModel implements Module {
       ps.add(genWeight);
     }
     ps.add(genBias);
+    if (copy != null) {
+      ps.addAll(copy.parameters());
+    }
     this.parameters = Collections.unmodifiableList(ps);
   }
 
@@ -237,8 +245,17 @@ public final class Seq2SeqModel implements Module {
 
   // ------------------------------------------------------------------ training
 
-  /** Loss of one batch: the sum over target tokens and their count. */
-  public record Loss(double sum, int tokens) {
+  /**
+   * Loss of one batch: the negative log-likelihood summed over target tokens, their count, and the
+   * coverage loss (weighted by λ; 0 without it), which training adds to the objective.
+   */
+  public record Loss(double sum, int tokens, double coverage) {
+    /** A loss without a coverage term. */
+    public Loss(double sum, int tokens) {
+      this(sum, tokens, 0);
+    }
+
+    /** The negative log-likelihood per target token. */
     public double mean() {
       return sum / Math.max(1, tokens);
     }
@@ -307,14 +324,25 @@ public final class Seq2SeqModel implements Module {
       be.gemm(Mat.of(dropped), false, Mat.of(genWeight.value()), true, Mat.of(logits), 1f, 0f);
       be.addRowVector(Mat.of(logits), genBias.value());
       Tensor losses = own(open, be.zeros(b * t));
+      if (copy != null && smoothing > 0) {
+        throw new IllegalArgumentException(
+            "label smoothing "
+                + smoothing
+                + " does not combine with copy attention (the copy distribution has no uniform"
+                + " share); train with label smoothing 0");
+      }
       double loss = be.crossEntropyForward(logits, targets, -1, smoothing, logits, losses);
+      Extra extra = copyAndCoverage(batch, pass, dropped, losses, gradScale, train, open);
+      if (extra != null && extra.pointer != null) {
+        loss = extra.pointer.loss();
+      }
       if (train) {
         dropoutCalls++;
         backward(
             batch, gradScale, smoothing, open, srcIds, tgtIds, targets, enc, init, pass, mask,
-            dropped, logits, srcMask, tgtMask);
+            dropped, logits, srcMask, tgtMask, extra);
       }
-      return new Loss(loss, batch.targetTokens());
+      return new Loss(loss, batch.targetTokens(), extra == null ? 0 : extra.coverage);
     } finally {
       closeAll(open);
     }
@@ -335,21 +363,35 @@ public final class Seq2SeqModel implements Module {
       Tensor dropped,
       Tensor probs,
       Tensor srcMask,
-      Tensor tgtMask) {
+      Tensor tgtMask,
+      Extra extra) {
     int b = batch.size();
     int s = batch.srcLen();
     int t = batch.tgtLen();
     int hd = cfg.decoderHidden();
-    be.crossEntropyBackward(probs, targets, -1, smoothing, gradScale, probs);
+    CopyLoss.Result pointer = extra == null ? null : extra.pointer;
+    if (pointer == null) {
+      be.crossEntropyBackward(probs, targets, -1, smoothing, gradScale, probs);
+    } else {
+      // dLogits = rowScale · (p − onehot(y)); rowScale carries gradScale.
+      be.crossEntropyBackward(probs, targets, -1, 0f, 1f, probs);
+      try (Tensor rowScale = be.upload(pointer.rowScale(), b * t)) {
+        be.scaleRows(probs, rowScale);
+      }
+    }
     be.gemm(Mat.of(probs), true, Mat.of(dropped), false, Mat.of(genWeight.grad()), 1f, 1f);
     be.sumRows(Mat.of(probs), genBias.grad(), 1f);
     Tensor dH = own(open, be.zeros(b, t, hd));
     be.gemm(Mat.of(probs), false, Mat.of(genWeight.value()), false, Mat.of(dH), 1f, 0f);
+    if (pointer != null) {
+      copy.gateBackward(pointer.dGate(), extra.gate, dropped, dH);
+    }
     if (mask != null) {
       be.mul(dH, mask, dH);
     }
     Tensor dMemory = own(open, be.zeros(b, s, cfg.memorySize()));
-    Tensor[] dDec = pass.backward(dH, dMemory, open);
+    Tensor dWeights = extra == null ? null : own(open, be.upload(extra.dAttn, b, t, s));
+    Tensor[] dDec = pass.backward(dH, dMemory, dWeights, open);
     if (tgtMask != null) {
       be.mul(dDec[0], tgtMask, dDec[0]);
     }
@@ -360,6 +402,65 @@ public final class Seq2SeqModel implements Module {
       be.mul(ge.input(), srcMask, ge.input());
     }
     srcEmb.backward(srcIds, ge.input());
+  }
+
+  /** What copy attention and the coverage loss add to a batch: losses and gradients (host). */
+  private record Extra(CopyLoss.Result pointer, float[] gate, double coverage, float[] dAttn) {}
+
+  /**
+   * The pointer-generator loss (replacing the cross-entropy) and the coverage loss of a batch, with
+   * their gradients; null when the model has neither.
+   */
+  private Extra copyAndCoverage(
+      Seq2SeqBatch batch,
+      DecoderPass pass,
+      Tensor states,
+      Tensor vocabNll,
+      float gradScale,
+      boolean train,
+      List<AutoCloseable> open) {
+    if (copy == null && cfg.coverageLoss() == 0f) {
+      return null;
+    }
+    int b = batch.size();
+    int s = batch.srcLen();
+    int t = batch.tgtLen();
+    float[] attn = be.download(pass.weights(open));
+    CopyLoss.Result pointer = null;
+    float[] gate = null;
+    float[] dAttn = new float[b * t * s];
+    if (copy != null) {
+      gate = copy.gate(states);
+      pointer =
+          CopyLoss.pointerGenerator(
+              gate,
+              be.download(vocabNll),
+              attn,
+              batch.src(),
+              batch.srcLengths(),
+              maskPadding(batch),
+              b,
+              t,
+              s,
+              cfg.tgtVocab(),
+              gradScale);
+      dAttn = pointer.dAttn();
+    }
+    double coverage = 0;
+    if (cfg.coverageLoss() > 0) {
+      coverage =
+          CopyLoss.coverage(
+              attn,
+              batch.srcLengths(),
+              batch.tgtLengths(),
+              b,
+              t,
+              s,
+              cfg.coverageLoss(),
+              gradScale,
+              train ? dAttn : null);
+    }
+    return new Extra(pointer, gate, coverage, dAttn);
   }
 
   // Dropout seeds: one stream per place, advanced by the training-step counter.
@@ -385,11 +486,15 @@ public final class Seq2SeqModel implements Module {
     /** h̃ (B, T, H) (the decoder output itself without attention). */
     Tensor hTilde();
 
+    /** The attention weights (B, T, S), owned by the pass or by {@code open}. */
+    Tensor weights(List<AutoCloseable> open);
+
     /**
-     * From dH̃ (B, T, H) (used as workspace), adds into dMemory (B, S, M) and returns {dEmbedded
-     * (B, T, E), dh0 (Ld, B, H), dc0 or null}, all owned by {@code open}.
+     * From dH̃ (B, T, H) (used as workspace) and a direct gradient of the attention weights (B, T,
+     * S) or null, adds into dMemory (B, S, M) and returns {dEmbedded (B, T, E), dh0 (Ld, B, H), dc0
+     * or null}, all owned by {@code open}.
      */
-    Tensor[] backward(Tensor dHTilde, Tensor dMemory, List<AutoCloseable> open);
+    Tensor[] backward(Tensor dHTilde, Tensor dMemory, Tensor dWeights, List<AutoCloseable> open);
   }
 
   /** Without input feeding: the decoder RNN over all steps at once, then attention over all. */
@@ -414,11 +519,16 @@ public final class Seq2SeqModel implements Module {
       }
 
       @Override
-      public Tensor[] backward(Tensor dH, Tensor dMemory, List<AutoCloseable> o) {
+      public Tensor weights(List<AutoCloseable> o) {
+        return att.weights();
+      }
+
+      @Override
+      public Tensor[] backward(Tensor dH, Tensor dMemory, Tensor dWeights, List<AutoCloseable> o) {
         Tensor dDec = dH;
         if (att != null) {
           dDec = own(o, be.zeros(dH.shape().dims()));
-          attention.backward(att, dH, dDec, dMemory);
+          attention.backward(att, dH, dDec, dMemory, dWeights);
         }
         RecurrentGradients gd = own(o, decoder.backward(dec, dDec, null, null));
         return new Tensor[] {gd.input(), gd.h0(), gd.c0()};
@@ -469,7 +579,13 @@ public final class Seq2SeqModel implements Module {
       }
 
       @Override
-      public Tensor[] backward(Tensor dH, Tensor dMemory, List<AutoCloseable> o) {
+      public Tensor weights(List<AutoCloseable> o) {
+        return stepWeights(atts, b, steps, memory.shape().dim(1), o);
+      }
+
+      @Override
+      public Tensor[] backward(Tensor dH, Tensor dMemory, Tensor dWeights, List<AutoCloseable> o) {
+        Tensor dW = dWeights == null ? null : own(o, be.zeros(b, 1, memory.shape().dim(1)));
         Tensor dEmb = own(o, be.zeros(b, steps, e));
         Tensor dStep = own(o, be.zeros(b, 1, hd)); // total gradient of h̃_t
         Tensor dFed = own(o, be.zeros(b, 1, hd)); // gradient of h̃_t through step t + 1's input
@@ -480,7 +596,10 @@ public final class Seq2SeqModel implements Module {
           be.copy(Mat.step(dH, t), Mat.of(dStep));
           be.axpby(1f, dFed, 1f, dStep);
           be.fill(dQuery, 0f);
-          attention.backward(atts.get(t), dStep, dQuery, dMemory);
+          if (dW != null) {
+            be.copy(Mat.step(dWeights, t), Mat.of(dW));
+          }
+          attention.backward(atts.get(t), dStep, dQuery, dMemory, dW);
           RecurrentGradients g = own(o, decoder.backward(outs.get(t), dQuery, dh, dc));
           be.copy(Mat.of(g.input()).cols(0, e), Mat.step(dEmb, t));
           be.copy(Mat.of(g.input()).cols(e, hd), Mat.of(dFed));
@@ -538,7 +657,13 @@ public final class Seq2SeqModel implements Module {
       }
 
       @Override
-      public Tensor[] backward(Tensor dH, Tensor dMemory, List<AutoCloseable> o) {
+      public Tensor weights(List<AutoCloseable> o) {
+        return stepWeights(atts, b, steps, memory.shape().dim(1), o);
+      }
+
+      @Override
+      public Tensor[] backward(Tensor dH, Tensor dMemory, Tensor dWeights, List<AutoCloseable> o) {
+        Tensor dW = dWeights == null ? null : own(o, be.zeros(b, 1, memory.shape().dim(1)));
         Tensor dEmb = own(o, be.zeros(b, steps, e));
         Tensor dStep = own(o, be.zeros(b, 1, hd));
         Tensor dOut = own(o, be.zeros(b, 1, hd));
@@ -560,7 +685,10 @@ public final class Seq2SeqModel implements Module {
           be.axpby(1f, dRead, 1f, dContext);
           be.copy(Mat.of(dContext), Mat.of(dConcat).cols(0, m));
           be.fill(dQuery, 0f);
-          attention.attendBackward(att, dConcat, dQuery, dMemory);
+          if (dW != null) {
+            be.copy(Mat.step(dWeights, t), Mat.of(dW));
+          }
+          attention.attendBackward(att, dConcat, dQuery, dMemory, dW);
           // The query was the top layer of h_{t-1}.
           Tensor dTop = own(o, be.zeros(b, 1, hd));
           be.copy(Mat.of(g.h0()).rows(top * b, b), Mat.of(dTop));
@@ -572,6 +700,16 @@ public final class Seq2SeqModel implements Module {
         return new Tensor[] {dEmb, dh, dc};
       }
     };
+  }
+
+  /** The per-step attention weights (B, 1, S) of a step-by-step pass as one (B, T, S) tensor. */
+  private Tensor stepWeights(
+      List<LuongAttention.Step> atts, int b, int steps, int src, List<AutoCloseable> open) {
+    Tensor w = own(open, be.zeros(b, steps, src));
+    for (int t = 0; t < steps; t++) {
+      be.copy(Mat.of(atts.get(t).weights()), Mat.step(w, t));
+    }
+    return w;
   }
 
   /** Targets with padding replaced by -1 (the ignore index). */
@@ -690,16 +828,25 @@ public final class Seq2SeqModel implements Module {
     final Tensor keys; // (B, S, H)
     final Tensor srcLengths; // (B)
     final int[] srcLengthsHost;
+    final int[] srcIds; // (B, S) on the host: what copy attention copies
     private int[] gatheredRows; // source row of each hypothesis in `gathered`
     private Tensor[] gathered; // {memory, keys, lengths} per hypothesis, reused while rows match
 
-    Encoded(int batch, int srcLen, Tensor memory, Tensor keys, Tensor srcLengths, int[] lens) {
+    Encoded(
+        int batch,
+        int srcLen,
+        Tensor memory,
+        Tensor keys,
+        Tensor srcLengths,
+        int[] lens,
+        int[] srcIds) {
       this.batch = batch;
       this.srcLen = srcLen;
       this.memory = memory;
       this.keys = keys;
       this.srcLengths = srcLengths;
       this.srcLengthsHost = lens;
+      this.srcIds = srcIds;
     }
 
     /** Memory, keys and lengths of source row srcRow[i] for hypothesis i (cached between steps). */
@@ -777,7 +924,13 @@ public final class Seq2SeqModel implements Module {
       be.copy(enc.output(), memory);
       Tensor keys = attention == null ? null : attention.keys(memory);
       return new Encoded(
-          batch, srcLen, memory, keys, be.uploadInts(srcLengths, batch), srcLengths.clone());
+          batch,
+          srcLen,
+          memory,
+          keys,
+          be.uploadInts(srcLengths, batch),
+          srcLengths.clone(),
+          src.clone());
     } finally {
       closeAll(open);
     }
@@ -849,7 +1002,7 @@ public final class Seq2SeqModel implements Module {
         hTilde = att.out();
       }
       try {
-        emit(hTilde, att, logits, logProbs, attnOut);
+        emit(hTilde, att, logits, logProbs, attnOut, enc, srcRow);
         if (cfg.inputFeeding()) {
           feed = be.zeros(1, n, cfg.decoderHidden());
           be.copy(hTilde, feed);
@@ -870,12 +1023,25 @@ public final class Seq2SeqModel implements Module {
     }
   }
 
-  /** Log-probabilities of h̃ (N, H) into logProbs (N, V) and the attention weights into attnOut. */
+  /**
+   * Log-probabilities of h̃ (N, H) into logProbs (N, V) and the attention weights into attnOut;
+   * with copy attention, the mixture of {@link CopyGenerator}.
+   */
   private void emit(
-      Tensor hTilde, LuongAttention.Step att, Tensor logits, float[] logProbs, float[] attnOut) {
+      Tensor hTilde,
+      LuongAttention.Step att,
+      Tensor logits,
+      float[] logProbs,
+      float[] attnOut,
+      Encoded enc,
+      int[] srcRow) {
     be.gemm(Mat.of(hTilde), false, Mat.of(genWeight.value()), true, Mat.of(logits), 1f, 0f);
     be.addRowVector(Mat.of(logits), genBias.value());
-    be.logSoftmax(logits, logits);
+    if (copy == null) {
+      be.logSoftmax(logits, logits);
+    } else {
+      mixCopy(hTilde, att, logits, enc, srcRow);
+    }
     if (logProbs != null) {
       float[] lp = be.download(logits);
       System.arraycopy(lp, 0, logProbs, 0, lp.length);
@@ -883,6 +1049,31 @@ public final class Seq2SeqModel implements Module {
     if (attnOut != null && att != null) {
       float[] w = be.download(att.weights());
       System.arraycopy(w, 0, attnOut, 0, w.length);
+    }
+  }
+
+  /**
+   * logits (N, V) → log of the pointer-generator mixture, computed on the host (the mixture needs
+   * the whole row; a device kernel for it is future work).
+   */
+  private void mixCopy(
+      Tensor hTilde, LuongAttention.Step att, Tensor logits, Encoded enc, int[] srcRow) {
+    int n = srcRow.length;
+    int s = enc.srcLen;
+    be.softmax(logits, logits);
+    float[] probs = be.download(logits);
+    float[] gate = copy.gate(hTilde);
+    float[] attn = be.download(att.weights());
+    int[] ids = new int[n * s];
+    int[] lens = new int[n];
+    for (int i = 0; i < n; i++) {
+      System.arraycopy(enc.srcIds, srcRow[i] * s, ids, i * s, s);
+      lens[i] = enc.srcLengthsHost[srcRow[i]];
+    }
+    float[] out = new float[probs.length];
+    CopyGenerator.mix(probs, gate, attn, ids, lens, s, out);
+    try (Tensor u = be.upload(out, n, cfg.tgtVocab())) {
+      be.copy(u, logits);
     }
   }
 
@@ -911,7 +1102,7 @@ public final class Seq2SeqModel implements Module {
         be.copy(att.context(), Mat.of(x).cols(e, m));
         try (RecurrentOutput dec = decoder.forward(x, null, state.h(), state.c(), false)) {
           attention.readout(att, dec.output());
-          emit(att.out(), att, logits, logProbs, attnOut);
+          emit(att.out(), att, logits, logProbs, attnOut, enc, srcRow);
           Tensor h = be.zeros(dec.hN().shape().dims());
           be.copy(dec.hN(), h);
           Tensor c = null;

@@ -65,6 +65,61 @@ class Seq2SeqGradCheckTest {
     }
   }
 
+  static Stream<Arguments> copyConfigs() {
+    return Stream.of(
+        Arguments.of(AttentionType.GENERAL, false, true, 0f, false),
+        Arguments.of(AttentionType.GENERAL, true, true, 0.5f, false),
+        Arguments.of(AttentionType.CONCAT, false, false, 0.5f, true),
+        Arguments.of(AttentionType.BAHDANAU, false, true, 1f, true),
+        Arguments.of(AttentionType.DOT, true, false, 0.7f, false));
+  }
+
+  /**
+   * Copy attention (the pointer-generator mixture replaces the cross-entropy) and the coverage
+   * loss: finite differences of NLL + coverage against trainStep's gradients, with a joint
+   * vocabulary and targets that copy source ids, through the parallel, input-feeding and Bahdanau
+   * passes.
+   */
+  @ParameterizedTest(name = "{0} feed={1} copy={2} coverage={3} shared={4}")
+  @MethodSource("copyConfigs")
+  void copyAndCoverageGradientsMatchFiniteDifferences(
+      AttentionType att, boolean feed, boolean copy, float coverage, boolean shared) {
+    Backend be = TestBackends.cpu();
+    int hid = 4;
+    int encHid = att == AttentionType.DOT ? 2 : 3;
+    Seq2SeqConfig cfg =
+        Seq2SeqConfig.builder(9, 9)
+            .embed(shared ? hid : 3)
+            .encoderHidden(encHid)
+            .decoderHidden(hid)
+            .layers(1)
+            .attention(att)
+            .dropout(0f)
+            .inputFeeding(feed)
+            .shareEmbeddings(shared)
+            .tieEmbeddings(shared)
+            .copyAttention(copy)
+            .coverageLoss(coverage)
+            .build();
+    int[][] src = {{4, 5, 6, 8}, {7, 8}, {5}};
+    int[][] tgt = {{6, 4, 8}, {8, 7, 4}, {5, 5}};
+    Seq2SeqBatch batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
+    try (Seq2SeqModel model = new Seq2SeqModel(be, cfg, 13)) {
+      model.zeroGrad();
+      Seq2SeqModel.Loss l = model.trainStep(batch, 0f, 1f);
+      assertEquals(coverage > 0, l.coverage() > 0, "coverage term present iff weighted");
+      checkGradients(
+          be,
+          model,
+          () -> {
+            Seq2SeqModel.Loss e = model.evaluate(batch, 0f);
+            return e.sum() + e.coverage();
+          },
+          7,
+          0);
+    }
+  }
+
   /**
    * With every dropout on (between layers, embeddings, before the output projection) the training
    * loss is a smooth function of the weights for fixed masks: resetting the dropout counter before

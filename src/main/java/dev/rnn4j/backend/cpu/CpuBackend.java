@@ -656,6 +656,30 @@ public final class CpuBackend implements Backend {
   }
 
   @Override
+  public void scaleRows(Tensor x, Tensor scale) {
+    int[] d = x.shape().dims();
+    int cols = d[d.length - 1];
+    int rows = (int) (x.numel() / Math.max(1, cols));
+    if (scale.numel() != rows) {
+      throw new IllegalArgumentException(
+          "scaleRows: " + scale.numel() + " scales for " + rows + " rows of " + x.shape());
+    }
+    FloatBuffer xs = f(x);
+    FloatBuffer ss = f(scale);
+    parallel.forRange(
+        rows,
+        cols,
+        (lo, hi) -> {
+          for (int r = lo; r < hi; r++) {
+            float k = ss.get(r);
+            for (int c = r * cols; c < (r + 1) * cols; c++) {
+              xs.put(c, k * xs.get(c));
+            }
+          }
+        });
+  }
+
+  @Override
   public void addRowVector(Mat m, Tensor bias) {
     if (bias.numel() != m.cols()) {
       throw new IllegalArgumentException(

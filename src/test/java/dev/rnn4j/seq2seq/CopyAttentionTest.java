@@ -1,0 +1,124 @@
+package dev.rnn4j.seq2seq;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.rnn4j.TestBackends;
+import dev.rnn4j.backend.Backend;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Copy attention at inference agrees with training: the step-by-step distribution is normalised and
+ * scores the gold target exactly as the teacher-forced loss does; bad combinations are refused.
+ */
+class CopyAttentionTest {
+  private static Seq2SeqConfig config(boolean feed, float coverage) {
+    return Seq2SeqConfig.builder(11, 11)
+        .embed(5)
+        .encoderHidden(4)
+        .decoderHidden(6)
+        .layers(1)
+        .dropout(0f)
+        .inputFeeding(feed)
+        .copyAttention(true)
+        .coverageLoss(coverage)
+        .build();
+  }
+
+  /**
+   * Tolerance 1e-4·|loss| + 1e-4: float32 sums over a few dozen terms, decoded once step by step
+   * and once in one pass.
+   */
+  @ParameterizedTest(name = "input feeding {0}")
+  @ValueSource(booleans = {false, true})
+  void stepwiseDistributionScoresTheGoldTargetAsTrainingDoes(boolean feed) {
+    Backend be = TestBackends.cpu();
+    int[] src = {4, 9, 5, 10, 6};
+    int[] tgt = {10, 4, 9, 7};
+    try (Seq2SeqModel model = new Seq2SeqModel(be, config(feed, 0f), 3)) {
+      double teacher =
+          model.evaluate(Seq2SeqBatch.of(new int[][] {src}, new int[][] {tgt}, 1, 2), 0f).sum();
+      Seq2SeqModel.State[] init = new Seq2SeqModel.State[1];
+      double forced = 0;
+      int v = 11;
+      try (Seq2SeqModel.Encoded enc =
+          model.encode(src, new int[] {src.length}, 1, src.length, init)) {
+        Seq2SeqModel.State state = init[0];
+        int prev = Seq2SeqModel.BOS;
+        for (int t = 0; t <= tgt.length; t++) {
+          float[] lp = new float[v];
+          Seq2SeqModel.State next =
+              model.decodeStep(enc, new int[] {0}, new int[] {prev}, state, lp, null);
+          state.close();
+          state = next;
+          double total = 0;
+          for (float x : lp) {
+            total += Math.exp(x);
+          }
+          assertEquals(1.0, total, 1e-5, "step " + t + " is a distribution");
+          int gold = t < tgt.length ? tgt[t] : Seq2SeqModel.EOS;
+          forced -= lp[gold];
+          prev = gold;
+        }
+        state.close();
+      }
+      assertEquals(teacher, forced, 1e-4 * Math.abs(teacher) + 1e-4);
+    }
+  }
+
+  @Test
+  void aCopiedTokenGetsTheAttentionMass() {
+    // p(w) = g·pv(w) + (1−g)·Σ a_i[x_i = w]: the source id twice collects both weights.
+    float[] probs = {0.5f, 0.25f, 0.25f, 0f};
+    float[] gate = {0.6f};
+    float[] attn = {0.3f, 0.7f, 0.0f};
+    int[] ids = {3, 3, 1};
+    float[] out = new float[4];
+    CopyGenerator.mix(probs, gate, attn, ids, new int[] {2}, 3, out);
+    assertEquals(Math.log(0.6 * 0.5), out[0], 1e-6);
+    assertEquals(Math.log(0.6 * 0.25), out[1], 1e-6, "the third source position is padding");
+    assertEquals(Math.log(0.4), out[3], 1e-6);
+  }
+
+  @Test
+  void refusesLabelSmoothingAndSeparateVocabularies() {
+    Backend be = TestBackends.cpu();
+    try (Seq2SeqModel model = new Seq2SeqModel(be, config(false, 0f), 3)) {
+      Seq2SeqBatch b = Seq2SeqBatch.of(new int[][] {{4, 5}}, new int[][] {{5}}, 1, 2);
+      IllegalArgumentException e =
+          assertThrows(IllegalArgumentException.class, () -> model.trainStep(b, 0.1f, 1f));
+      assertTrue(e.getMessage().contains("label smoothing"), e.getMessage());
+    }
+    IllegalArgumentException e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Seq2SeqConfig.builder(11, 12).copyAttention(true).build());
+    assertTrue(e.getMessage().contains("joint"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () ->
+                Seq2SeqConfig.builder(11, 11)
+                    .attention(AttentionType.NONE)
+                    .coverageLoss(1f)
+                    .build());
+    assertTrue(e.getMessage().contains("attention"), e.getMessage());
+    e =
+        assertThrows(
+            IllegalArgumentException.class,
+            () -> Seq2SeqConfig.builder(11, 12).shareEmbeddings(true).build());
+    assertTrue(e.getMessage().contains("joint vocabulary"), e.getMessage());
+  }
+
+  @Test
+  void coverageLossMatchesItsDefinition() {
+    // One row, 3 steps, 2 source positions: Σ_t Σ_i min(a_ti, Σ_{t'<t} a_t'i).
+    float[] a = {0.9f, 0.1f, 0.5f, 0.5f, 0.2f, 0.8f};
+    double expected = 0 + (Math.min(0.5, 0.9) + Math.min(0.5, 0.1)) + (Math.min(0.2, 1.4) + 0.6);
+    double got = CopyLoss.coverage(a, new int[] {2}, new int[] {3}, 1, 3, 2, 2f, 1f, null);
+    assertEquals(2 * expected, got, 1e-6);
+  }
+}
