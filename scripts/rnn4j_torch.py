@@ -83,6 +83,9 @@ def check_config(cfg):
         raise ValueError("input feeding needs DOT, GENERAL or CONCAT attention")
     if cfg.get("tie_embeddings") and cfg["embed_size"] != cfg["decoder_hidden"]:
         raise ValueError("tied embeddings need embed_size == decoder_hidden")
+    for feature in ("share_embeddings", "copy_attention"):
+        if cfg.get(feature):
+            raise ValueError(f"{feature} is not in this PyTorch twin yet; it loads models without it")
 
 
 # ------------------------------------------------------------------ modules

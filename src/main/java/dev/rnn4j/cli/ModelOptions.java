@@ -74,6 +74,34 @@ public final class ModelOptions {
   @Option(names = "--tie-embeddings", description = "share decoder embedding and output weights")
   boolean tie;
 
+  @Option(
+      names = "--share-embeddings",
+      description =
+          "one embedding table for source and target (builds one joint vocabulary; with"
+              + " --tie-embeddings the output layer shares it too)")
+  boolean shareEmbeddings;
+
+  @Option(
+      names = "--copy-attention",
+      description =
+          "pointer-generator output: each step mixes generating a token with copying a source"
+              + " token through the attention (builds one joint vocabulary; needs attention and"
+              + " --label-smoothing 0)")
+  boolean copyAttention;
+
+  @Option(
+      names = "--coverage-loss",
+      defaultValue = "0",
+      description =
+          "weight of the coverage loss (See et al. 2017), which penalises attending to a source"
+              + " token again (default 0: none; 1 in the paper)")
+  float coverageLoss;
+
+  /** Whether these options need one vocabulary for both sides (shared embeddings, copying). */
+  public boolean needsJointVocabulary() {
+    return shareEmbeddings || copyAttention;
+  }
+
   /** The options with their documented defaults (dropout 0.2). */
   public ModelOptions() {
     this(0.2f);
@@ -111,6 +139,9 @@ public final class ModelOptions {
       {"--embedding-dropout", mine.embeddingDropout(), saved.embeddingDropout()},
       {"--input-feeding", mine.inputFeeding(), saved.inputFeeding()},
       {"--tie-embeddings", mine.tieEmbeddings(), saved.tieEmbeddings()},
+      {"--share-embeddings", mine.shareEmbeddings(), saved.shareEmbeddings()},
+      {"--copy-attention", mine.copyAttention(), saved.copyAttention()},
+      {"--coverage-loss", mine.coverageLoss(), saved.coverageLoss()},
     };
     for (Object[] p : pairs) {
       if (given.test((String) p[0]) && !p[1].equals(p[2])) {
@@ -163,6 +194,9 @@ public final class ModelOptions {
         dropout,
         tie,
         inputFeeding,
-        embeddingDropout);
+        embeddingDropout,
+        shareEmbeddings,
+        copyAttention,
+        coverageLoss);
   }
 }

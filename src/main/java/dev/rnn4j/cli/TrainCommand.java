@@ -76,6 +76,13 @@ final class TrainCommand implements Callable<Integer> {
   boolean jointSubwords;
 
   @Option(
+      names = "--joint-vocab",
+      description =
+          "one vocabulary built from both sides (implied by --share-embeddings and"
+              + " --copy-attention)")
+  boolean jointVocab;
+
+  @Option(
       names = "--subword-model",
       description =
           "subword: use this learned model (a .spm file from an earlier run, e.g. RUN/source.spm)"
@@ -248,7 +255,12 @@ final class TrainCommand implements Callable<Integer> {
       var parsed = spec.commandLine().getParseResult();
       for (String fixed :
           List.of(
-              "--src-tokenizer", "--tgt-tokenizer", "--bpe-merges", "--min-freq", "--max-vocab")) {
+              "--src-tokenizer",
+              "--tgt-tokenizer",
+              "--bpe-merges",
+              "--min-freq",
+              "--max-vocab",
+              "--joint-vocab")) {
         if (parsed.hasMatchedOption(fixed)) {
           throw new IllegalArgumentException(
               fixed
@@ -318,19 +330,34 @@ final class TrainCommand implements Callable<Integer> {
     // above is the exception: it holds the texts while it learns).
     if (srcVocab == null) {
       Corpus.Counts counts = Corpus.count(train, srcTok, tgtTok, maxLength);
-      srcVocab = Vocabulary.build(counts.sources(), minFreq, maxVocab);
-      tgtVocab = Vocabulary.build(counts.targets(), minFreq, maxVocab);
+      if (jointVocab || model.needsJointVocabulary()) {
+        java.util.Map<String, Long> both = new java.util.HashMap<>(counts.sources());
+        counts.targets().forEach((k, n) -> both.merge(k, n, Long::sum));
+        srcVocab = Vocabulary.build(both, minFreq, maxVocab);
+        tgtVocab = srcVocab;
+      } else {
+        srcVocab = Vocabulary.build(counts.sources(), minFreq, maxVocab);
+        tgtVocab = Vocabulary.build(counts.targets(), minFreq, maxVocab);
+      }
     }
     List<Example> trainEx =
         Corpus.readEncoded(train, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err);
     List<String> devRefs = new ArrayList<>();
     List<Example> devEx =
         Corpus.readEncoded(dev, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err, devRefs);
+    Seq2SeqConfig shape = config != null ? config : model.config(srcVocab.size(), tgtVocab.size());
+    if (shape.copyAttention() && opts.labelSmoothing() > 0) {
+      throw new IllegalArgumentException(
+          "--label-smoothing "
+              + opts.labelSmoothing()
+              + " does not combine with --copy-attention (the copy distribution has no uniform"
+              + " share); leave --label-smoothing at 0");
+    }
     try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,
           new TrainRun.Setup(
-              config != null ? config : model.config(srcVocab.size(), tgtVocab.size()),
+              shape,
               opts,
               batchSize,
               devMetricLimit,
