@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# English summarisation (first paragraph of a Debian package description → its synopsis): rnn4j
+# with and without copy attention, and the PyTorch twin without it, trained with the same data,
+# joint subwords, vocabulary, architecture, batches, schedule and time budget, then decoded with
+# beam 5 and scored by the same ROUGE (rouge-score compatible) and BLEU (`rnn4j score`).
+#
+# Usage: scripts/bench/sum_side_by_side.sh [MINUTES (default 30)] [OUT (default runs/sum-side-by-side)]
+# Needs: data/sum-en from scripts/data/get_debian_corpora.sh; Debian's python3-torch with an
+# optimised BLAS (apt-get install python3-torch libopenblas0-openmp; refused otherwise).
+# Two phases of MINUTES each, two trainings at a time with one thread each (2 cores):
+#   1. rnn4j without copy beside rnn4j with copy attention;
+#   2. the PyTorch twin (no copy) beside rnn4j with copy attention and the coverage loss.
+# RNN4J=path/to/launcher runs a frozen build instead of scripts/rnn4j.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/../.."
+minutes="${1:-30}"
+out="${2:-runs/sum-side-by-side}"
+data=data/sum-en
+py=/usr/bin/python3
+rnn4j="${RNN4J:-scripts/rnn4j}"
+for f in train dev test; do
+  [ -f "$data/$f.tsv" ] || { echo "sum_side_by_side: $data/$f.tsv missing; run scripts/data/get_debian_corpora.sh fr" >&2; exit 2; }
+done
+gflops="$(OMP_NUM_THREADS=1 "$py" -c '
+import torch, time
+torch.set_num_threads(1)
+a, b = torch.randn(512, 1024), torch.randn(1024, 1024)
+a @ b
+t = time.perf_counter()
+for _ in range(3): a @ b
+print(round(3 * 2 * 512 * 1024 * 1024 / (time.perf_counter() - t) / 1e9, 1))')"
+echo "PyTorch one-thread GEMM: $gflops GFLOP/s" >&2
+"$py" -c "import sys; sys.exit(0 if $gflops > 20 else 1)" || {
+  echo "sum_side_by_side: PyTorch's BLAS is slow ($gflops GFLOP/s): apt-get install libopenblas0-openmp" >&2
+  exit 2
+}
+mkdir -p "$out"
+# One joint subword model and one joint vocabulary, shared by every run: a 1-second run writes them.
+$rnn4j train --train $data/train.tsv --dev $data/dev.tsv --out "$out/prep" \
+  --src-tokenizer subword --tgt-tokenizer subword --joint-subwords --vocab-size 8000 --joint-vocab \
+  --embed 8 --encoder-hidden 8 --encoder-layers 1 --decoder-hidden 8 --decoder-layers 1 \
+  --epochs 1 --time-limit 0.02 --dev-metric-limit 10 --backend cpu > "$out/prep.log"
+for s in train dev; do
+  $rnn4j ids encode --model "$out/prep/best" --input $data/$s.tsv --output "$out/$s.ids" --max-length 100
+done
+$rnn4j ids encode --model "$out/prep/best" --input $data/test.tsv --output "$out/test.ids"
+common=(--embed 256 --encoder-hidden 256 --encoder-layers 1 --decoder-hidden 512 --decoder-layers 1
+  --attention general --input-feeding --dropout 0.2 --label-smoothing 0 --batch-size 64
+  --lr 0.002 --clip 5 --schedule cosine-time:200 --time-limit "$minutes" --plateau-factor 1
+  --patience 0 --epochs 100 --threads 1)
+train_rnn4j() { # NAME EXTRA...
+  local name="$1"
+  shift
+  $rnn4j train --train $data/train.tsv --dev $data/dev.tsv --out "$out/$name" \
+    --src-tokenizer subword --tgt-tokenizer subword --subword-model "$out/prep/source.spm" \
+    --joint-vocab "${common[@]}" --dev-metric rougeL --dev-metric-limit 400 --backend cpu \
+    --cpu-gemm "${CPU_GEMM:-bf16}" "$@" > "$out/$name.log" 2>&1
+}
+uptime > "$out/load.txt"
+train_rnn4j rnn4j &
+train_rnn4j rnn4j-copy --copy-attention &
+wait
+uptime >> "$out/load.txt"
+train_rnn4j rnn4j-copy-coverage --copy-attention --coverage-loss 1 &
+OMP_NUM_THREADS=1 "$py" scripts/bench/torch_seq2seq_train.py --train "$out/train.ids" \
+  --dev "$out/dev.ids" --vocab "$out/prep/best" --out "$out/torch" "${common[@]}" \
+  > "$out/torch.log" 2>&1 &
+wait
+uptime >> "$out/load.txt"
+# Decoding, one after the other, one thread each, beam 5.
+for name in rnn4j rnn4j-copy rnn4j-copy-coverage; do
+  $rnn4j eval --model "$out/$name/best" --test $data/test.tsv --beam 5 --output "$out/$name.hyp" \
+    --json --backend cpu --cpu-gemm "${CPU_GEMM:-bf16}" --threads 1 > "$out/$name-eval.json"
+  $rnn4j score --hyp "$out/$name.hyp" --ref $data/test.tsv --json > "$out/$name-score.json"
+done
+OMP_NUM_THREADS=1 "$py" scripts/bench/torch_seq2seq_translate.py --model "$out/torch" \
+  --input "$out/test.ids" --output "$out/torch.hyp.ids" --beam 5 --threads 1 2> "$out/torch-translate.json"
+$rnn4j ids decode --model "$out/prep/best" --input "$out/torch.hyp.ids" --output "$out/torch.hyp"
+$rnn4j score --hyp "$out/torch.hyp" --ref $data/test.tsv --json > "$out/torch-score.json"
+for name in rnn4j rnn4j-copy rnn4j-copy-coverage torch; do
+  echo "== $name"
+  cat "$out/$name-score.json"
+done
