@@ -3,7 +3,10 @@ package dev.rnn4j.cli;
 import dev.rnn4j.seq2seq.DecodeOptions;
 import picocli.CommandLine.Option;
 
-/** Decoding constraints shared by {@code translate} and {@code eval}, as a picocli mixin. */
+/**
+ * Decoding constraints and output post-processing ({@code --replace-unk}) shared by {@code
+ * translate} and {@code eval}, as a picocli mixin.
+ */
 final class ConstraintOptions {
   @Option(
       names = "--min-length",
@@ -27,6 +30,13 @@ final class ConstraintOptions {
               + " added to each finished output's score (default 0: off)")
   float coveragePenalty;
 
+  @Option(
+      names = "--replace-unk",
+      description =
+          "replace each <unk> in an output by the source token its step attended to most"
+              + " (names and numbers outside the vocabulary pass through)")
+  boolean replaceUnk;
+
   /** {@code opts} with these constraints; a bad value names its option. */
   DecodeOptions apply(DecodeOptions opts) {
     if (minLength < 0) {
@@ -40,6 +50,7 @@ final class ConstraintOptions {
       throw new IllegalArgumentException(
           "--coverage-penalty must be >= 0 (0: off), got " + coveragePenalty);
     }
-    return opts.withConstraints(minLength, blockNgramRepeat, coveragePenalty);
+    DecodeOptions o = opts.withConstraints(minLength, blockNgramRepeat, coveragePenalty);
+    return replaceUnk ? o.withAttention(true) : o;
   }
 }

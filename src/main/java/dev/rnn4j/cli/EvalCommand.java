@@ -2,11 +2,13 @@ package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.data.SentencePair;
+import dev.rnn4j.data.UnkReplacement;
 import dev.rnn4j.io.AtomicFiles;
 import dev.rnn4j.io.Json;
 import dev.rnn4j.metrics.Scores;
 import dev.rnn4j.metrics.TextMetrics;
 import dev.rnn4j.seq2seq.DecodeOptions;
+import dev.rnn4j.seq2seq.Hypothesis;
 import dev.rnn4j.seq2seq.ModelDirectory;
 import dev.rnn4j.seq2seq.Translator;
 import java.nio.file.Files;
@@ -112,11 +114,14 @@ final class EvalCommand implements Callable<Integer> {
         groups.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
       }
       List<int[]> sources = new ArrayList<>();
+      List<List<String>> sourceTokens = new ArrayList<>();
       List<List<int[]>> refIds = new ArrayList<>();
       List<List<String>> refTexts = new ArrayList<>();
       for (List<Integer> lines : groups.values()) {
         SentencePair first = pairs.get(lines.get(0));
-        sources.add(m.sourceVocab().encode(m.sourceTokenizer().tokenize(first.source())));
+        List<String> srcTokens = m.sourceTokenizer().tokenize(first.source());
+        sourceTokens.add(srcTokens);
+        sources.add(m.sourceVocab().encode(srcTokens));
         List<int[]> ids = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         for (int i : lines) {
@@ -127,11 +132,18 @@ final class EvalCommand implements Callable<Integer> {
         refTexts.add(texts);
       }
       long t0 = System.nanoTime();
-      List<int[]> hyps = new Translator(m.model()).best(sources, opts);
+      List<List<Hypothesis>> decoded = new Translator(m.model()).translate(sources, opts);
       double secs = (System.nanoTime() - t0) / 1e9;
-      List<String> hypTexts = new ArrayList<>(hyps.size());
-      for (int[] h : hyps) {
-        hypTexts.add(m.targetTokenizer().detokenize(m.targetVocab().decode(h)));
+      List<int[]> hyps = new ArrayList<>(decoded.size());
+      List<String> hypTexts = new ArrayList<>(decoded.size());
+      for (int i = 0; i < decoded.size(); i++) {
+        Hypothesis h = decoded.get(i).get(0);
+        hyps.add(h.tokens());
+        List<String> toks = m.targetVocab().decode(h.tokens());
+        if (constraints.replaceUnk) {
+          toks = UnkReplacement.replace(toks, h.attention(), sourceTokens.get(i));
+        }
+        hypTexts.add(m.targetTokenizer().detokenize(toks));
       }
       if (output != null) {
         StringBuilder sb = new StringBuilder();

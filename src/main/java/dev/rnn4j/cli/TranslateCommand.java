@@ -2,6 +2,7 @@ package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.data.LineReader;
+import dev.rnn4j.data.UnkReplacement;
 import dev.rnn4j.seq2seq.AttentionMap;
 import dev.rnn4j.seq2seq.DecodeOptions;
 import dev.rnn4j.seq2seq.Hypothesis;
@@ -300,7 +301,11 @@ final class TranslateCommand implements Callable<Integer> {
           firstTokens = p.tokens();
         }
         for (Hypothesis h : hs) {
-          String text = m.targetTokenizer().detokenize(m.targetVocab().decode(h.tokens()));
+          List<String> toks = m.targetVocab().decode(h.tokens());
+          if (constraints.replaceUnk) {
+            toks = UnkReplacement.replace(toks, h.attention(), p.tokens());
+          }
+          String text = m.targetTokenizer().detokenize(toks);
           w.write(
               nBest > 1
                   ? String.format(

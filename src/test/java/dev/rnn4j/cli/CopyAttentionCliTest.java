@@ -128,4 +128,45 @@ class CopyAttentionCliTest {
     assertEquals(2, smoothing.code());
     assertTrue(smoothing.err().contains("does not combine with --copy-attention"), smoothing.err());
   }
+
+  @Test
+  void replaceUnkPutsTheAttendedSourceWordInPlaceOfEachUnk(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    // A vocabulary of 12 ids: most words are <unk>, so the model learns to output <unk>.
+    CliRun r = CliRun.run(args(tmp, out, "--epochs", "3", "--max-vocab", "12", "--lr", "0.01"));
+    assertEquals(0, r.code(), r.err());
+    Path in = tmp.resolve("in.txt");
+    Files.writeString(in, "w1 keep w2 w3\nw4 keep w5 w6\nw7 keep w8 w9\n");
+    CliRun plain =
+        CliRun.run(
+            "translate", "--model", out.resolve("best").toString(), "--input", in.toString());
+    assertEquals(0, plain.code(), plain.err());
+    assertTrue(plain.out().contains("<unk>"), "the model outputs <unk>: " + plain.out());
+    CliRun replaced =
+        CliRun.run(
+            "translate",
+            "--model",
+            out.resolve("best").toString(),
+            "--input",
+            in.toString(),
+            "--replace-unk");
+    assertEquals(0, replaced.code(), replaced.err());
+    String[] a = plain.out().strip().split("\n");
+    String[] b = replaced.out().strip().split("\n");
+    assertEquals(a.length, b.length);
+    String[] inputs = Files.readString(in).strip().split("\n");
+    for (int i = 0; i < a.length; i++) {
+      String[] x = a[i].split(" ");
+      String[] y = b[i].split(" ");
+      assertEquals(x.length, y.length, a[i] + " / " + b[i]);
+      List<String> source = List.of(inputs[i].split(" "));
+      for (int j = 0; j < x.length; j++) {
+        if (x[j].equals("<unk>")) {
+          assertTrue(source.contains(y[j]), y[j] + " comes from the source " + source);
+        } else {
+          assertEquals(x[j], y[j]);
+        }
+      }
+    }
+  }
 }
