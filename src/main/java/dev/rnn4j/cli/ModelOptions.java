@@ -160,6 +160,28 @@ public final class ModelOptions {
   }
 
   /**
+   * Sets every option to its value in {@code saved} (a resumed checkpoint's configuration), so that
+   * the options describe the model being trained.
+   */
+  public void adopt(Seq2SeqConfig saved) {
+    cell = saved.cell().name().toLowerCase(Locale.ROOT);
+    embed = saved.embedSize();
+    encoderHidden = saved.encoderHidden();
+    encoderLayers = saved.encoderLayers();
+    unidirectional = !saved.bidirectional();
+    decoderHidden = saved.decoderHidden();
+    decoderLayers = saved.decoderLayers();
+    attention = saved.attention().name().toLowerCase(Locale.ROOT);
+    dropout = saved.dropout();
+    embeddingDropout = saved.embeddingDropout();
+    inputFeeding = saved.inputFeeding();
+    tie = saved.tieEmbeddings();
+    shareEmbeddings = saved.shareEmbeddings();
+    copyAttention = saved.copyAttention();
+    coverageLoss = saved.coverageLoss();
+  }
+
+  /**
    * The validated configuration for these vocabulary sizes; a bad {@code --cell} or {@code
    * --attention} name, or an invalid combination, throws IllegalArgumentException naming it.
    */

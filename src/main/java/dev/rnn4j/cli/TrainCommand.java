@@ -1,7 +1,6 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
-import dev.rnn4j.backend.Backends;
 import dev.rnn4j.data.BpeTokenizer;
 import dev.rnn4j.data.CharTokenizer;
 import dev.rnn4j.data.Example;
@@ -10,7 +9,7 @@ import dev.rnn4j.data.SubwordTokenizer;
 import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
 import dev.rnn4j.data.WhitespaceTokenizer;
-import dev.rnn4j.seq2seq.ModelDirectory;
+import dev.rnn4j.io.AtomicFiles;
 import dev.rnn4j.seq2seq.Seq2SeqConfig;
 import dev.rnn4j.train.DevMetric;
 import dev.rnn4j.train.TrainOptions;
@@ -18,6 +17,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,20 +31,44 @@ import picocli.CommandLine.Spec;
     description =
         "Train an encoder-decoder on a tab-separated parallel corpus (source<TAB>target).")
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--train", required = true, description = "training TSV file")
+  @Option(names = "--train", description = "training TSV file (required)")
   Path train;
 
-  @Option(names = "--dev", required = true, description = "validation TSV file")
+  @Option(names = "--dev", description = "validation TSV file (required)")
   Path dev;
 
-  @Option(names = "--out", required = true, description = "run directory (best/, last/, loss.svg)")
+  @Option(
+      names = "--out",
+      description = "run directory (best/, last/, loss.svg, run.yaml) (required)")
   Path out;
+
+  @Option(
+      names = RunConfig.CONFIG,
+      paramLabel = "FILE",
+      description =
+          "read options from a run file, YAML (`epochs: 10` lines) or JSON (one object): keys are"
+              + " the long options without the dashes; options given on the command line override"
+              + " the file; relative paths in it are relative to its directory. Every run writes"
+              + " its settings to OUT/run.yaml")
+  Path configFile;
+
+  @Option(
+      names = RunConfig.DUMP_CONFIG,
+      arity = "0..1",
+      fallbackValue = "yaml",
+      paramLabel = "FORMAT",
+      description =
+          "print every option's value (from the command line, --config and the defaults; the"
+              + " checkpoint's model with --resume) as a run file, yaml or json (default yaml),"
+              + " and exit without training")
+  String dumpConfig;
 
   @Option(
       names = "--resume",
       description =
           "continue from a checkpoint directory (e.g. run/last): the model's shape, tokenizers"
-              + " and vocabularies come from it; a model option that contradicts it is refused")
+              + " and vocabularies come from it; a model option that contradicts it is refused (in"
+              + " a --config file, vocabulary options such as min-freq are not used)")
   Path resume;
 
   @Option(
@@ -220,6 +244,34 @@ final class TrainCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    if (dumpConfig != null) {
+      RunConfig.checkFormat(dumpConfig);
+    }
+    Set<String> fromFile = configFile != null ? RunConfig.apply(spec, configFile) : Set.of();
+    ResumedModel resumed = null;
+    if (resume != null) {
+      resumed =
+          ResumedModel.load(
+              resume,
+              model,
+              spec.commandLine().getParseResult()::hasMatchedOption,
+              fromFile,
+              configFile,
+              srcTokenizer,
+              tgtTokenizer);
+      srcTokenizer = resumed.srcTokenizer();
+      tgtTokenizer = resumed.tgtTokenizer();
+    }
+    if (dumpConfig != null) {
+      System.out.print(RunConfig.dump(spec, dumpConfig));
+      return 0;
+    }
+    for (Object[] required : new Object[][] {{"--train", train}, {"--dev", dev}, {"--out", out}}) {
+      if (required[1] == null) {
+        throw new IllegalArgumentException(
+            required[0] + " is required (on the command line or in the --config file)");
+      }
+    }
     for (Path p : new Path[] {train, dev}) {
       if (!Files.isReadable(p)) {
         throw new IllegalArgumentException(p + ": no such readable file");
@@ -251,36 +303,12 @@ final class TrainCommand implements Callable<Integer> {
     Vocabulary srcVocab;
     Vocabulary tgtVocab;
     Seq2SeqConfig config = null;
-    if (resume != null) {
-      var parsed = spec.commandLine().getParseResult();
-      for (String fixed :
-          List.of(
-              "--src-tokenizer",
-              "--tgt-tokenizer",
-              "--bpe-merges",
-              "--min-freq",
-              "--max-vocab",
-              "--joint-vocab")) {
-        if (parsed.hasMatchedOption(fixed)) {
-          throw new IllegalArgumentException(
-              fixed
-                  + " cannot change when resuming: the tokenizers and vocabularies come from "
-                  + resume
-                  + "; leave it out");
-        }
-      }
-      try (Backend probe = Backends.create("cpu");
-          ModelDirectory.Loaded l = ModelDirectory.load(resume, probe)) {
-        srcTok = l.sourceTokenizer();
-        tgtTok = l.targetTokenizer();
-        srcVocab = l.sourceVocab();
-        tgtVocab = l.targetVocab();
-        config =
-            model.resumed(
-                l.model().config(),
-                parsed::hasMatchedOption,
-                resume.resolve("config.json").toString());
-      }
+    if (resumed != null) {
+      srcTok = resumed.srcTok();
+      tgtTok = resumed.tgtTok();
+      srcVocab = resumed.srcVocab();
+      tgtVocab = resumed.tgtVocab();
+      config = resumed.config();
     } else {
       for (String[] t :
           new String[][] {{"--src-tokenizer", srcTokenizer}, {"--tgt-tokenizer", tgtTokenizer}}) {
@@ -353,6 +381,8 @@ final class TrainCommand implements Callable<Integer> {
               + " does not combine with --copy-attention (the copy distribution has no uniform"
               + " share); leave --label-smoothing at 0");
     }
+    Files.createDirectories(out);
+    AtomicFiles.writeString(out.resolve("run.yaml"), RunConfig.dump(spec, "yaml"));
     try (Backend be = backendOptions.open()) {
       TrainRun.run(
           be,

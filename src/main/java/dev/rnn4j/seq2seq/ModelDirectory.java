@@ -235,7 +235,8 @@ public final class ModelDirectory {
     }
   }
 
-  static String tokenizerName(Tokenizer t) {
+  /** The name config.json records for {@code t}: char, whitespace, bpe or subword. */
+  public static String tokenizerName(Tokenizer t) {
     if (t instanceof BpeTokenizer) {
       return "bpe";
     }
