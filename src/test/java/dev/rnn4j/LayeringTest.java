@@ -49,7 +49,7 @@ class LayeringTest {
     t.put("backend", Set.of("tensor", "util"));
     t.put("backend.cpu", Set.of("backend", "tensor", "util"));
     t.put("backend.cuda", Set.of("backend", "tensor", "util"));
-    t.put("nn", Set.of("backend", "tensor", "util"));
+    t.put("nn", Set.of("backend", "tensor", "io", "util"));
     t.put("data", Set.of("io", "util"));
     t.put("seq2seq", Set.of("nn", "data", "backend", "tensor", "io", "metrics", "util"));
     t.put("train", Set.of("seq2seq", "nn", "data", "backend", "tensor", "io", "metrics", "util"));

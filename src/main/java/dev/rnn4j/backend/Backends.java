@@ -3,7 +3,8 @@ package dev.rnn4j.backend;
 import java.util.Locale;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The one place that chooses a backend: {@code cpu}, {@code cuda} or {@code auto} (CUDA where a
@@ -23,7 +24,7 @@ public final class Backends {
   /** System property with the CPU backend's thread count (default: available processors). */
   public static final String THREADS_PROPERTY = "rnn4j.threads";
 
-  private static final Logger LOG = Logger.getLogger(Backends.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
   private Backends() {}
 
@@ -68,7 +69,7 @@ public final class Backends {
         try {
           return cuda();
         } catch (BackendUnavailableException e) {
-          LOG.info("rnn4j: using the CPU backend; CUDA is unavailable: " + e.getMessage());
+          LOG.info("rnn4j: using the CPU backend; CUDA is unavailable: {}", e.getMessage());
           return cpu(cpuGemm, threads);
         }
       default:

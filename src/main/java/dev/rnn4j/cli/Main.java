@@ -1,6 +1,7 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -61,7 +62,32 @@ public final class Main implements Callable<Integer> {
   }
 
   public static void main(String[] args) {
+    configureLogging();
     System.exit(run(args));
+  }
+
+  /**
+   * The command line's log format: the library logs through SLF4J, and the command line binds
+   * slf4j-simple (an optional dependency that library users do not inherit). It is configured here,
+   * before the first logger exists, and not by a {@code simplelogger.properties} in the jar, which
+   * would also configure every application that uses rnn4j with slf4j-simple. Lines go to stderr as
+   * {@code INFO rnn4j: ...}; a {@code -Dorg.slf4j.simpleLogger...} option (e.g. in {@code
+   * RNN4J_JAVA_OPTS}) overrides each setting.
+   */
+  static void configureLogging() {
+    Map<String, String> defaults =
+        Map.of(
+            "org.slf4j.simpleLogger.logFile", "System.err",
+            "org.slf4j.simpleLogger.defaultLogLevel", "info",
+            "org.slf4j.simpleLogger.showThreadName", "false",
+            "org.slf4j.simpleLogger.showLogName", "false",
+            "org.slf4j.simpleLogger.showShortLogName", "false");
+    defaults.forEach(
+        (key, value) -> {
+          if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+          }
+        });
   }
 
   @Command(

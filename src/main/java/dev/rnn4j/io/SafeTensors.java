@@ -87,6 +87,25 @@ public final class SafeTensors {
     AtomicFiles.write(file, out -> writeTo(out, layout));
   }
 
+  /**
+   * Atomically writes a state dict ({@code Module.stateDict()}, or any named tensors) with the
+   * metadata {@code format: pt} that Hugging Face's PyTorch checkpoints carry: {@code
+   * safetensors.torch.load_file} reads it, and its result goes to {@code load_state_dict}. An rnn4j
+   * model directory's {@code model.safetensors} is written this way.
+   */
+  public static void save(Path file, Map<String, HostTensor> stateDict) throws IOException {
+    write(file, stateDict, Map.of("format", "pt"));
+  }
+
+  /**
+   * The tensors of a file by name (sorted by name; the metadata is dropped), for {@code
+   * Module.loadStateDict}: a file of {@link #save}, or of {@code safetensors.torch.save_file} with
+   * F32, I32 or I64 tensors. Validated as {@link #read} says.
+   */
+  public static Map<String, HostTensor> load(Path file) throws IOException {
+    return read(file).tensors();
+  }
+
   /** The bytes of a safetensors file holding {@code tensors} and {@code metadata}. */
   public static byte[] toBytes(Map<String, HostTensor> tensors, Map<String, String> metadata) {
     Layout layout = layout(tensors, metadata);

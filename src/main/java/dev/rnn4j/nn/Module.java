@@ -1,6 +1,7 @@
 package dev.rnn4j.nn;
 
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.io.HostTensor;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -28,6 +29,33 @@ public interface Module extends AutoCloseable {
       m.put(p.name(), p);
     }
     return m;
+  }
+
+  /**
+   * Every parameter copied to the host under its name, in {@link #parameters()} order: PyTorch's
+   * {@code state_dict()} for a module without buffers, with the same names and layouts. A parameter
+   * shared by two parts of a model (tied embeddings) is one parameter with one name, so it appears
+   * once, as in {@code named_parameters()}. The map is a new one, the caller's to change; {@link
+   * dev.rnn4j.io.SafeTensors#save} writes it as a file that {@code safetensors.torch.load_file}
+   * reads.
+   */
+  default Map<String, HostTensor> stateDict() {
+    return StateDicts.of(this);
+  }
+
+  /**
+   * Copies the tensors of {@code state} into the parameters of the same names, as PyTorch's {@code
+   * load_state_dict}. Every tensor must have its parameter's shape and dtype (F32 for float
+   * parameters), strict or not. {@code strict}: the names must match exactly, and the exception
+   * lists every missing and unexpected name; otherwise the parameters named in {@code state} are
+   * loaded, the others keep their values, and the result names both kinds of leftover. Everything
+   * is checked before anything is copied, so a refused state dict changes nothing.
+   *
+   * @throws IllegalArgumentException naming each tensor that does not fit (name, both shapes), and
+   *     when strict the missing and unexpected names
+   */
+  default LoadResult loadStateDict(Map<String, HostTensor> state, boolean strict) {
+    return StateDicts.load(this, state, strict);
   }
 
   /** Sets every gradient to zero. */

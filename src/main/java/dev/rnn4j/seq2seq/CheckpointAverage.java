@@ -1,12 +1,12 @@
 package dev.rnn4j.seq2seq;
 
 import dev.rnn4j.backend.Backend;
-import dev.rnn4j.nn.Parameter;
-import dev.rnn4j.tensor.Tensor;
+import dev.rnn4j.io.HostTensor;
 import java.io.IOException;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * Checkpoint averaging: a model whose every parameter is the element-wise mean of the same
@@ -31,41 +31,39 @@ public final class CheckpointAverage {
           "no models to average; pass one or more model directories");
     }
     try (ModelDirectory.Loaded first = ModelDirectory.load(models.get(0), be)) {
-      List<Parameter> params = first.model().parameters();
+      Map<String, HostTensor> state = first.model().stateDict();
       // Sums in double: n float checkpoints add without rounding drift.
-      List<double[]> sums = new ArrayList<>();
-      for (Parameter p : params) {
-        float[] v = be.download(p.value());
+      Map<String, double[]> sums = new LinkedHashMap<>();
+      for (Map.Entry<String, HostTensor> e : state.entrySet()) {
+        float[] v = e.getValue().floats();
         double[] s = new double[v.length];
         for (int i = 0; i < v.length; i++) {
           s[i] = v[i];
         }
-        sums.add(s);
+        sums.put(e.getKey(), s);
       }
       for (Path dir : models.subList(1, models.size())) {
         try (ModelDirectory.Loaded m = ModelDirectory.load(dir, be)) {
           checkMatches(models.get(0), first, dir, m);
-          List<Parameter> other = m.model().parameters();
-          for (int k = 0; k < params.size(); k++) {
-            float[] v = be.download(other.get(k).value());
-            double[] s = sums.get(k);
+          Map<String, HostTensor> other = m.model().stateDict();
+          for (Map.Entry<String, double[]> e : sums.entrySet()) {
+            float[] v = other.get(e.getKey()).floats();
+            double[] s = e.getValue();
             for (int i = 0; i < v.length; i++) {
               s[i] += v[i];
             }
           }
         }
       }
-      for (int k = 0; k < params.size(); k++) {
-        double[] s = sums.get(k);
+      for (Map.Entry<String, double[]> e : sums.entrySet()) {
+        double[] s = e.getValue();
         float[] mean = new float[s.length];
         for (int i = 0; i < s.length; i++) {
           mean[i] = (float) (s[i] / models.size());
         }
-        Parameter p = params.get(k);
-        try (Tensor t = be.upload(mean, p.value().shape().dims())) {
-          be.copy(t, p.value());
-        }
+        state.put(e.getKey(), HostTensor.ofFloats(mean, state.get(e.getKey()).shape().dims()));
       }
+      first.model().loadStateDict(state, true);
       ModelDirectory.save(
           out,
           first.model(),

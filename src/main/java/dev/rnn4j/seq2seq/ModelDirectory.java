@@ -16,7 +16,7 @@ import dev.rnn4j.io.Json;
 import dev.rnn4j.io.SafeTensors;
 import dev.rnn4j.io.Visible;
 import dev.rnn4j.nn.CellType;
-import dev.rnn4j.nn.Parameter;
+import dev.rnn4j.nn.LoadResult;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -87,11 +87,7 @@ public final class ModelDirectory {
       throws IOException {
     Path parent = dir.toAbsolutePath().getParent();
     Files.createDirectories(parent);
-    Backend be = model.backend();
-    Map<String, HostTensor> params = new LinkedHashMap<>();
-    for (Parameter p : model.parameters()) {
-      params.put(p.name(), HostTensor.ofFloats(be.download(p.value()), p.value().shape().dims()));
-    }
+    Map<String, HostTensor> params = model.stateDict();
     Map<String, Object> cfg = new LinkedHashMap<>();
     cfg.put("format", FORMAT);
     cfg.put("version", VERSION);
@@ -101,7 +97,7 @@ public final class ModelDirectory {
     AtomicFiles.writeDirectory(
         dir,
         d -> {
-          SafeTensors.write(d.resolve("model.safetensors"), params, Map.of("format", "pt"));
+          SafeTensors.save(d.resolve("model.safetensors"), params);
           src.save(d.resolve("source.vocab"));
           tgt.save(d.resolve("target.vocab"));
           saveTokenizer(srcTok, d, "source");
@@ -194,30 +190,27 @@ public final class ModelDirectory {
     }
     Path weights = dir.resolve("model.safetensors");
     SafeTensors.Contents contents = SafeTensors.read(weights);
+    String weightsName = given.resolve("model.safetensors").toString(); // as the user named it
     Seq2SeqModel model = new Seq2SeqModel(be, config, 0);
     try {
-      for (Parameter p : model.parameters()) {
-        HostTensor h = contents.tensors().get(p.name());
-        if (h == null) {
-          throw new FileFormatException(
-              weights.toString(), "lacks tensor '" + p.name() + "' that the configuration needs");
-        }
-        if (h.dtype() != HostTensor.Dtype.F32
-            || !Arrays.equals(h.shape().dims(), p.value().shape().dims())) {
-          throw new FileFormatException(
-              weights.toString(),
-              "tensor '"
-                  + p.name()
-                  + "' is "
-                  + h.dtype()
-                  + " "
-                  + h.shape()
-                  + ", the configuration needs F32 "
-                  + p.value().shape());
-        }
-        try (var t = be.upload(h.floats(), p.value().shape().dims())) {
-          be.copy(t, p.value());
-        }
+      // Every tensor the configuration needs, with its shape, and no other (the PyTorch twin
+      // loads the file with strict=True too). Not strict here only to word the error for this
+      // file: the fresh model is closed below when anything is left over.
+      LoadResult r;
+      try {
+        r = model.loadStateDict(contents.tensors(), false);
+      } catch (IllegalArgumentException e) {
+        throw new FileFormatException(
+            weightsName, "does not fit config.json's model: " + e.getMessage(), e);
+      }
+      if (!r.missing().isEmpty()) {
+        throw new FileFormatException(
+            weightsName, "lacks tensor(s) " + r.missing() + " that config.json's model needs");
+      }
+      if (!r.unexpected().isEmpty()) {
+        throw new FileFormatException(
+            weightsName,
+            "holds tensor(s) " + r.unexpected() + " that config.json's model does not have");
       }
       return new Loaded(model, src, tgt, srcTok, tgtTok);
     } catch (IOException | RuntimeException e) {

@@ -1,9 +1,11 @@
 package dev.rnn4j.seq2seq;
 
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.io.HostTensor;
 import dev.rnn4j.nn.Embedding;
 import dev.rnn4j.nn.Init;
 import dev.rnn4j.nn.Linear;
+import dev.rnn4j.nn.LoadResult;
 import dev.rnn4j.nn.Module;
 import dev.rnn4j.nn.Parameter;
 import dev.rnn4j.nn.RecurrentConfig;
@@ -15,6 +17,7 @@ import dev.rnn4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Supplier;
@@ -230,6 +233,25 @@ public final class Seq2SeqModel implements Module {
   @Override
   public List<Parameter> parameters() {
     return parameters;
+  }
+
+  /**
+   * {@link Module#stateDict()}, refused once the model is closed. Tied embeddings are one
+   * parameter, {@code decoder.embedding.weight}: there is no {@code generator.weight} key (nor in
+   * {@code model.safetensors}, nor in the PyTorch twin's {@code state_dict()}).
+   */
+  @Override
+  public Map<String, HostTensor> stateDict() {
+    return guarded("stateDict", Module.super::stateDict);
+  }
+
+  /**
+   * {@link Module#loadStateDict}, refused once the model is closed. It writes the parameters, so it
+   * must not overlap with a translation or training step on another thread.
+   */
+  @Override
+  public LoadResult loadStateDict(Map<String, HostTensor> state, boolean strict) {
+    return guarded("loadStateDict", () -> Module.super.loadStateDict(state, strict));
   }
 
   /** Dropout call counter (saved in checkpoints so a resumed run draws the same masks). */

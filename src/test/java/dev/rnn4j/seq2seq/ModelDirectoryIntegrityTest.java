@@ -90,6 +90,46 @@ class ModelDirectoryIntegrityTest {
     }
   }
 
+  /** Weights that do not fit config.json's model are refused naming the file and the tensors. */
+  @Test
+  void weightsThatDoNotFitTheConfigurationAreRefusedByName() throws IOException {
+    Path model = dir.resolve("best");
+    try (Seq2SeqModel m = new Seq2SeqModel(be, cfg, 7)) {
+      save(model, m);
+    }
+    Path cfgFile = model.resolve("config.json");
+    String saved = Files.readString(cfgFile, StandardCharsets.UTF_8);
+    // Tied embeddings: the file's generator.weight has no parameter (loaded strictly).
+    Files.writeString(cfgFile, withModel(saved, "tie_embeddings", true), StandardCharsets.UTF_8);
+    FileFormatException e =
+        assertThrows(FileFormatException.class, () -> ModelDirectory.load(model, be));
+    String weights = model.resolve("model.safetensors").toString();
+    assertTrue(e.getMessage().startsWith(weights), e.getMessage());
+    assertTrue(
+        e.getMessage().contains("holds tensor(s) [generator.weight] that config.json's model"),
+        e.getMessage());
+    // Another encoder size: every tensor of the wrong shape, with both shapes.
+    Files.writeString(cfgFile, withModel(saved, "encoder_hidden", 6L), StandardCharsets.UTF_8);
+    e = assertThrows(FileFormatException.class, () -> ModelDirectory.load(model, be));
+    assertTrue(e.getMessage().startsWith(weights), e.getMessage());
+    assertTrue(
+        e.getMessage()
+            .contains(
+                "tensor 'encoder.rnn.weight_ih_l0' is F32[32, 8] in the state dict,"
+                    + " the parameter is F32[24, 8]"),
+        e.getMessage());
+  }
+
+  /** config.json text with one entry of its model changed. */
+  private static String withModel(String configJson, String key, Object value) {
+    Map<String, Object> j = new java.util.LinkedHashMap<>(Json.parseObject(configJson));
+    @SuppressWarnings("unchecked")
+    Map<String, Object> m = new java.util.LinkedHashMap<>((Map<String, Object>) j.get("model"));
+    m.put(key, value);
+    j.put("model", m);
+    return Json.writePretty(j);
+  }
+
   @Test
   void aMalformedChecksumListIsExplained() throws IOException {
     Path model = dir.resolve("best");

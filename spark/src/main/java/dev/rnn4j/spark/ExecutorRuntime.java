@@ -13,7 +13,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * What an executor JVM keeps between tasks: one backend per name, one loaded model per broadcast
@@ -25,7 +26,7 @@ import java.util.logging.Logger;
  * <p>In local mode the driver and the "executors" are one JVM and share this state.
  */
 final class ExecutorRuntime {
-  private static final Logger LOG = Logger.getLogger(ExecutorRuntime.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(ExecutorRuntime.class);
   private static final Map<String, Backend> BACKENDS = new HashMap<>();
   private static final Map<String, ModelDirectory.Loaded> MODELS = new HashMap<>();
   private static final Map<String, ArrayDeque<Seq2SeqModel>> IDLE = new HashMap<>();
@@ -62,7 +63,7 @@ final class ExecutorRuntime {
       }
       MODELS.put(key, m);
       modelLoads++;
-      LOG.info("rnn4j-spark: loaded model " + id.substring(0, 12) + " on " + backendName);
+      LOG.info("rnn4j-spark: loaded model {} on {}", id.substring(0, 12), backendName);
     }
     return m;
   }
@@ -105,12 +106,11 @@ final class ExecutorRuntime {
       idle.forEach(Seq2SeqModel::close);
     }
     if (all != null && idle != null && all.size() > idle.size()) {
-      LOG.warning(
-          "rnn4j-spark: run "
-              + runId
-              + " released with "
-              + (all.size() - idle.size())
-              + " replicas still in use; they are closed when their tasks end");
+      LOG.warn(
+          "rnn4j-spark: run {} released with {} replicas still in use; they are closed when their"
+              + " tasks end",
+          runId,
+          all.size() - idle.size());
     }
   }
 

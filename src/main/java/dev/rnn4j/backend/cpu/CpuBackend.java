@@ -21,6 +21,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.bytedeco.javacpp.BytePointer;
 import org.bytedeco.javacpp.FloatPointer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The CPU backend: GEMMs on oneDNN (sgemm, or its matmul primitive in f32 or mixed bf16: {@link
@@ -40,8 +42,7 @@ public final class CpuBackend implements Backend {
    */
   private static final long GEMM_SPLIT_WORK = 2L << 20;
 
-  private static final java.util.logging.Logger LOG =
-      java.util.logging.Logger.getLogger(CpuBackend.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(CpuBackend.class);
 
   private final CpuParallel parallel;
   private final boolean splitGemm;
@@ -1457,7 +1458,7 @@ public final class CpuBackend implements Backend {
     }
     closed = true;
     if (pool.checking() && !live.isEmpty()) {
-      LOG.warning("rnn4j: CPU backend closed with " + openTensors());
+      LOG.warn("rnn4j: CPU backend closed with {}", openTensors());
     }
     IllegalStateException damaged = null;
     try {

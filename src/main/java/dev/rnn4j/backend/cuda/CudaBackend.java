@@ -13,7 +13,8 @@ import java.util.ArrayList;
 import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.logging.Logger;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The CUDA backend: GEMMs on cuBLAS 13 (or, where cuBLAS cannot load, on our own tiled kernel),
@@ -40,7 +41,7 @@ public final class CudaBackend implements Backend {
   /** System property choosing the GEMM implementation: auto (default), cublas or kernel. */
   public static final String GEMM_PROPERTY = "rnn4j.cuda.gemm";
 
-  private static final Logger LOG = Logger.getLogger(CudaBackend.class.getName());
+  private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
   private static volatile String cublasFailure;
 
   private final Device device;
@@ -86,12 +87,10 @@ public final class CudaBackend implements Backend {
     try {
       CudaBackend b = new CudaBackend(device, gemm);
       LOG.info(
-          "rnn4j: CUDA backend on "
-              + device.describe()
-              + ", GEMM by "
-              + gemm.describe()
-              + ", kernels from "
-              + device.moduleSources().values());
+          "rnn4j: CUDA backend on {}, GEMM by {}, kernels from {}",
+          device.describe(),
+          gemm.describe(),
+          device.moduleSources().values());
       return b;
     } catch (RuntimeException e) {
       gemm.close();
@@ -108,12 +107,11 @@ public final class CudaBackend implements Backend {
       return CublasGemm.open(device.ordinal());
     } catch (LinkageError | RuntimeException e) {
       cublasFailure = JCudaDevice.nativeLoadReason(e);
-      LOG.warning(
-          "rnn4j: cuBLAS is unavailable ("
-              + cublasFailure
-              + "); GEMMs run on rnn4j's own kernel, which is slower. For cuBLAS, add"
+      LOG.warn(
+          "rnn4j: cuBLAS is unavailable ({}); GEMMs run on rnn4j's own kernel, which is slower. For cuBLAS, add"
               + " org.bytedeco:cuda:13.1-9.19-1.5.13 with its linux-x86_64 natives to the class"
-              + " path and put the directory of libcublas.so.13 on LD_LIBRARY_PATH.");
+              + " path and put the directory of libcublas.so.13 on LD_LIBRARY_PATH.",
+          cublasFailure);
       return null;
     }
   }

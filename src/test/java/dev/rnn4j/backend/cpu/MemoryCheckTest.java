@@ -6,14 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rnn4j.LogCapture;
 import dev.rnn4j.backend.CpuGemm;
 import dev.rnn4j.tensor.Tensor;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.bytedeco.javacpp.FloatPointer;
 import org.junit.jupiter.api.Test;
 
@@ -163,42 +161,26 @@ class MemoryCheckTest {
 
   @Test
   void tensorsLeftOpenAreReportedWithTheirSites() {
-    List<LogRecord> logged = new ArrayList<>();
-    Handler h =
-        new Handler() {
-          @Override
-          public void publish(LogRecord r) {
-            logged.add(r);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    Logger log = Logger.getLogger(CpuBackend.class.getName());
-    log.addHandler(h);
-    try {
-      CpuBackend be = checking();
-      for (int i = 0; i < 3; i++) {
-        be.zeros(8); // left open on purpose: site A
-      }
-      be.upload(new float[] {1, 2}, 2); // left open on purpose: site B
-      be.zeros(1).close();
-      OpenTensorReport r = be.openTensors();
-      assertEquals(4, r.count());
-      assertEquals(2, r.topSites().size(), r.toString());
-      assertTrue(r.topSites().get(0).startsWith("3 x MemoryCheckTest.tensorsLeft"), r.toString());
-      assertTrue(r.topSites().get(1).startsWith("1 x MemoryCheckTest.tensorsLeft"), r.toString());
-      be.close();
-      assertEquals(1, logged.size());
-      String m = logged.get(0).getMessage();
-      assertTrue(m.contains("CPU backend closed with 4 tensor(s) still open"), m);
-      assertTrue(m.contains("3 x MemoryCheckTest.tensorsLeftOpenAreReportedWithTheirSites("), m);
-      assertEquals(0, be.openTensors().count());
-    } finally {
-      log.removeHandler(h);
+    CpuBackend be = checking();
+    for (int i = 0; i < 3; i++) {
+      be.zeros(8); // left open on purpose: site A
     }
+    be.upload(new float[] {1, 2}, 2); // left open on purpose: site B
+    be.zeros(1).close();
+    OpenTensorReport r = be.openTensors();
+    assertEquals(4, r.count());
+    assertEquals(2, r.topSites().size(), r.toString());
+    assertTrue(r.topSites().get(0).startsWith("3 x MemoryCheckTest.tensorsLeft"), r.toString());
+    assertTrue(r.topSites().get(1).startsWith("1 x MemoryCheckTest.tensorsLeft"), r.toString());
+    String logged = LogCapture.stderrOf(be::close);
+    // One WARN entry: the report's first line, then its sites on lines of their own.
+    assertEquals(1, logged.lines().filter(l -> l.contains("WARN")).count(), logged);
+    assertTrue(
+        logged.contains("WARN")
+            && logged.contains("rnn4j: CPU backend closed with 4 tensor(s) still open"),
+        logged);
+    assertTrue(
+        logged.contains("3 x MemoryCheckTest.tensorsLeftOpenAreReportedWithTheirSites("), logged);
+    assertEquals(0, be.openTensors().count());
   }
 }

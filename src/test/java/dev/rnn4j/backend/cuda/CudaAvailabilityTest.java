@@ -4,14 +4,10 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rnn4j.LogCapture;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.BackendUnavailableException;
 import dev.rnn4j.backend.Backends;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.logging.Handler;
-import java.util.logging.LogRecord;
-import java.util.logging.Logger;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -30,35 +26,22 @@ class CudaAvailabilityTest {
   @Test
   void autoPicksTheCpuAndLogsTheReason() {
     assumeNoCuda();
-    Logger log = Logger.getLogger(Backends.class.getName());
-    List<LogRecord> records = new ArrayList<>();
-    Handler h =
-        new Handler() {
-          @Override
-          public void publish(LogRecord r) {
-            records.add(r);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    log.addHandler(h);
-    try (Backend be = Backends.create("auto")) {
-      assertEquals("cpu", be.name());
-    } finally {
-      log.removeHandler(h);
-    }
+    String logged =
+        LogCapture.stderrOf(
+            () -> {
+              try (Backend be = Backends.create("auto")) {
+                assertEquals("cpu", be.name());
+              }
+            });
     assertTrue(
-        records.stream()
+        logged
+            .lines()
             .anyMatch(
-                r ->
-                    r.getMessage().contains("CUDA is unavailable")
-                        && r.getMessage().contains(CudaTestSupport.reason())),
-        "expected one log line with the reason, got "
-            + records.stream().map(LogRecord::getMessage).toList());
+                l ->
+                    l.contains("INFO")
+                        && l.contains("CUDA is unavailable")
+                        && l.contains(CudaTestSupport.reason())),
+        "expected one INFO line with the reason, got: " + logged);
   }
 
   @Test
