@@ -34,12 +34,12 @@ class BeamConstraintsTest {
 
   @Test
   void blockedTokensAreThoseThatWouldRepeatAnNgram() {
-    assertEquals(Set.of(), Translator.blocked(new int[] {5, 6, 7}, 0));
-    assertEquals(Set.of(5, 6, 7), Translator.blocked(new int[] {5, 6, 7}, 1));
+    assertEquals(Set.of(), BeamSearch.blocked(new int[] {5, 6, 7}, 0));
+    assertEquals(Set.of(5, 6, 7), BeamSearch.blocked(new int[] {5, 6, 7}, 1));
     // "5 6" occurred; the hypothesis ends in 5, so 6 would repeat the bigram 5 6.
-    assertEquals(Set.of(6), Translator.blocked(new int[] {5, 6, 7, 5}, 2));
-    assertEquals(Set.of(7), Translator.blocked(new int[] {5, 6, 7, 5, 6}, 3));
-    assertEquals(Set.of(), Translator.blocked(new int[] {5, 6}, 3));
+    assertEquals(Set.of(6), BeamSearch.blocked(new int[] {5, 6, 7, 5}, 2));
+    assertEquals(Set.of(7), BeamSearch.blocked(new int[] {5, 6, 7, 5, 6}, 3));
+    assertEquals(Set.of(), BeamSearch.blocked(new int[] {5, 6}, 3));
   }
 
   @Test
