@@ -11,10 +11,10 @@ public interface BackendProvider {
   String name();
 
   /**
-   * Opens a backend. {@code cpuGemm} and {@code threads} are the CPU backend's settings as {@link
-   * Backends} resolved them (for {@code cpu}: never null, and the thread count as given); other
-   * backends get null and 0 and ignore them. Throws {@link BackendUnavailableException} with the
-   * reason where the backend cannot run here.
+   * Opens a backend with its settings: the CPU provider uses {@code cpu}, the CUDA provider {@code
+   * cuda}; {@link Backends} resolves only the options of the backend it opens and passes null for
+   * the other. Throws {@link BackendUnavailableException} with the reason where the backend cannot
+   * run here.
    */
-  Backend open(CpuGemm cpuGemm, int threads);
+  Backend open(CpuOptions cpu, CudaOptions cuda);
 }

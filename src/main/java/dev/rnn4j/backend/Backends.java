@@ -3,14 +3,18 @@ package dev.rnn4j.backend;
 import java.util.Locale;
 import java.util.ServiceConfigurationError;
 import java.util.ServiceLoader;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one place that chooses a backend: {@code cpu}, {@code cuda} or {@code auto} (CUDA where a
- * device and driver are usable, else CPU with one log line saying why). The system property {@value
- * #PROPERTY} overrides the default choice ({@code auto}); {@value #THREADS_PROPERTY} sets the CPU
- * backend's Java threads and {@value CpuGemm#PROPERTY} its GEMM mode ({@link CpuGemm}).
+ * device and driver are usable, else CPU with one log line saying why). Each backend is built from
+ * its options ({@link CpuOptions}, {@link CudaOptions}); where none are given, they come from the
+ * system properties ({@link SystemProperties}), read when that backend is opened, and only for the
+ * backend being opened (a bad CPU property does not stop a CUDA backend, nor the reverse). The
+ * system property {@value #PROPERTY} overrides the default choice of {@link #create()} ({@code
+ * auto}).
  *
  * <p>The backends themselves are implementations this API does not import: each is a {@link
  * BackendProvider} found through {@link ServiceLoader} ({@code
@@ -18,27 +22,31 @@ import org.slf4j.LoggerFactory;
  * loaded, only when CUDA is asked for.
  */
 public final class Backends {
-  /** System property naming the backend: cpu, cuda or auto. */
-  public static final String PROPERTY = "rnn4j.backend";
+  /** System property naming the backend: cpu, cuda or auto ({@link SystemProperties#BACKEND}). */
+  public static final String PROPERTY = SystemProperties.BACKEND;
 
-  /** System property with the CPU backend's thread count (default: available processors). */
-  public static final String THREADS_PROPERTY = "rnn4j.threads";
+  /**
+   * System property with the CPU backend's thread count (default: available processors; {@link
+   * SystemProperties#THREADS}).
+   */
+  public static final String THREADS_PROPERTY = SystemProperties.THREADS;
 
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
   private Backends() {}
 
-  /** The backend named by {@value #PROPERTY}, or {@code auto}. */
+  /** The backend named by {@value #PROPERTY}, or {@code auto}, with options from the properties. */
   public static Backend create() {
-    return create(System.getProperty(PROPERTY, "auto"));
+    return create(SystemProperties.backend());
   }
 
   /**
-   * Opens the named backend. {@code cuda} throws {@link BackendUnavailableException} with the
-   * reason where CUDA cannot run; {@code auto} falls back to CPU.
+   * Opens the named backend with options from the system properties. {@code cuda} throws {@link
+   * BackendUnavailableException} with the reason where CUDA cannot run; {@code auto} falls back to
+   * CPU.
    */
   public static Backend create(String name) {
-    return create(name, null);
+    return create(name, null, null);
   }
 
   /**
@@ -53,24 +61,49 @@ public final class Backends {
   /**
    * As {@link #create(String, CpuGemm)}, with the CPU backend's Java loops on {@code threads}
    * threads (0: as the system property {@value #THREADS_PROPERTY} says, else one per available
-   * processor). The CUDA backend ignores it.
+   * processor). The CPU backend's other settings come from the system properties; the CUDA backend
+   * ignores both arguments.
    */
   public static Backend create(String name, CpuGemm cpuGemm, int threads) {
     if (threads < 0) {
       throw new IllegalArgumentException("thread count must be >= 0 (0: default), got " + threads);
     }
+    return open(
+        name,
+        () -> {
+          CpuOptions o = SystemProperties.cpuOptions();
+          o = cpuGemm != null ? o.withGemm(cpuGemm) : o;
+          return threads > 0 ? o.withThreads(threads) : o;
+        },
+        SystemProperties::cudaOptions);
+  }
+
+  /**
+   * Opens the named backend with these options: {@code cpu} for the CPU backend ({@code cpu}, or
+   * {@code auto} without CUDA), {@code cuda} for the CUDA backend. A null argument means "from the
+   * system properties" ({@link CpuOptions#fromSystemProperties()}, {@link
+   * CudaOptions#fromSystemProperties()}), read only if that backend is opened.
+   */
+  public static Backend create(String name, CpuOptions cpu, CudaOptions cuda) {
+    return open(
+        name,
+        cpu != null ? () -> cpu : SystemProperties::cpuOptions,
+        cuda != null ? () -> cuda : SystemProperties::cudaOptions);
+  }
+
+  private static Backend open(String name, Supplier<CpuOptions> cpu, Supplier<CudaOptions> cuda) {
     String n = name == null ? "auto" : name.trim().toLowerCase(Locale.ROOT);
     switch (n) {
       case "cpu":
-        return cpu(cpuGemm, threads);
+        return cpu(cpu);
       case "cuda":
-        return cuda();
+        return cuda(cuda);
       case "auto":
         try {
-          return cuda();
+          return cuda(cuda);
         } catch (BackendUnavailableException e) {
           LOG.info("rnn4j: using the CPU backend; CUDA is unavailable: {}", e.getMessage());
-          return cpu(cpuGemm, threads);
+          return cpu(cpu);
         }
       default:
         throw new IllegalArgumentException(
@@ -82,21 +115,9 @@ public final class Backends {
     }
   }
 
-  private static Backend cpu(CpuGemm gemm, int threads) {
-    CpuGemm g = gemm != null ? gemm : CpuGemm.fromProperty();
-    if (threads > 0) {
-      return cpuProvider().open(g, threads);
-    }
-    String t = System.getProperty(THREADS_PROPERTY);
-    if (t == null) {
-      return cpuProvider().open(g, Runtime.getRuntime().availableProcessors());
-    }
-    try {
-      return cpuProvider().open(g, Integer.parseInt(t.trim()));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(
-          THREADS_PROPERTY + " must be a positive integer, got '" + t + "'", e);
-    }
+  private static Backend cpu(Supplier<CpuOptions> options) {
+    BackendProvider p = cpuProvider();
+    return p.open(options.get(), null);
   }
 
   private static BackendProvider cpuProvider() {
@@ -110,8 +131,12 @@ public final class Backends {
     return p;
   }
 
-  /** Opens the CUDA backend through its provider (loaded only when asked for). */
-  private static Backend cuda() {
+  /**
+   * Opens the CUDA backend through its provider (loaded only when asked for). Options that fail to
+   * resolve (a system property not understood) make CUDA unavailable with that reason, as a failure
+   * to start does, so {@code auto} falls back to CPU.
+   */
+  private static Backend cuda(Supplier<CudaOptions> options) {
     BackendProvider p;
     try {
       p = provider("cuda");
@@ -121,8 +146,14 @@ public final class Backends {
     if (p == null) {
       throw new BackendUnavailableException("this build of rnn4j has no CUDA backend");
     }
+    CudaOptions o;
     try {
-      return p.open(null, 0);
+      o = options.get();
+    } catch (IllegalArgumentException e) {
+      throw new BackendUnavailableException(e.getMessage(), e);
+    }
+    try {
+      return p.open(null, o);
     } catch (BackendUnavailableException e) {
       throw e;
     } catch (RuntimeException | LinkageError e) {

@@ -3,10 +3,11 @@ package dev.rnn4j.backend;
 import java.util.Locale;
 
 /**
- * How the CPU backend multiplies matrices. Chosen per backend ({@link Backends#create(String,
- * CpuGemm, int)}, or the CPU backend's constructor); the default comes from the system property
- * {@value #PROPERTY}. It lives in the backend API so that choosing it needs no import of the CPU
- * implementation; whether this CPU can run {@link #BF16} is {@code CpuBackend.bf16Unavailable()}.
+ * How the CPU backend multiplies matrices: {@link CpuOptions#gemm}. Chosen per backend ({@link
+ * CpuOptions#withGemm}, {@link Backends#create(String, CpuGemm, int)}); the default of {@link
+ * CpuOptions#fromSystemProperties()} comes from the system property {@value #PROPERTY}. It lives in
+ * the backend API so that choosing it needs no import of the CPU implementation; whether this CPU
+ * can run {@link #BF16} is {@code CpuBackend.bf16Unavailable()}.
  */
 public enum CpuGemm {
   /** oneDNN's {@code dnnl_sgemm}: f32 throughout (the default). */
@@ -22,8 +23,11 @@ public enum CpuGemm {
    */
   BF16;
 
-  /** System property with the default: {@code sgemm}, {@code f32} or {@code bf16}. */
-  public static final String PROPERTY = "rnn4j.cpu.gemm";
+  /**
+   * System property with the default: {@code sgemm}, {@code f32} or {@code bf16} (the same as
+   * {@link SystemProperties#CPU_GEMM}, which reads it).
+   */
+  public static final String PROPERTY = SystemProperties.CPU_GEMM;
 
   /** Parses {@code sgemm}, {@code f32} or {@code bf16} (any case); names the choices otherwise. */
   public static CpuGemm parse(String value) {
@@ -36,18 +40,5 @@ public enum CpuGemm {
           throw new IllegalArgumentException(
               "CPU GEMM mode '" + value + "' is not one of sgemm, f32, bf16");
     };
-  }
-
-  /** The mode {@value #PROPERTY} names, or {@link #SGEMM}; the error names the property. */
-  public static CpuGemm fromProperty() {
-    String v = System.getProperty(PROPERTY);
-    if (v == null) {
-      return SGEMM;
-    }
-    try {
-      return parse(v);
-    } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("system property " + PROPERTY + ": " + e.getMessage(), e);
-    }
   }
 }

@@ -82,12 +82,8 @@ public final class Main implements Callable<Integer> {
             "org.slf4j.simpleLogger.showThreadName", "false",
             "org.slf4j.simpleLogger.showLogName", "false",
             "org.slf4j.simpleLogger.showShortLogName", "false");
-    defaults.forEach(
-        (key, value) -> {
-          if (System.getProperty(key) == null) {
-            System.setProperty(key, value);
-          }
-        });
+    // Only where the user set nothing (slf4j's own properties, not rnn4j settings).
+    defaults.forEach(System.getProperties()::putIfAbsent);
   }
 
   @Command(

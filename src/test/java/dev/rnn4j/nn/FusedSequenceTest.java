@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.Rand;
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.backend.CpuOptions;
 import dev.rnn4j.backend.cpu.CpuBackend;
 import dev.rnn4j.tensor.Tensor;
 import java.util.ArrayList;
@@ -34,14 +35,9 @@ class FusedSequenceTest {
 
   @BeforeAll
   static void backends() {
-    try {
-      System.setProperty("rnn4j.cpu.fusedRnn", "false");
-      perStep = new CpuBackend(2);
-      System.setProperty("rnn4j.cpu.fusedRnn", "true");
-      fusedAlways = new CpuBackend(2);
-    } finally {
-      System.clearProperty("rnn4j.cpu.fusedRnn");
-    }
+    CpuOptions two = CpuOptions.fromSystemProperties().withThreads(2);
+    perStep = new CpuBackend(two.withFusedRnn(CpuOptions.FusedRnn.NEVER));
+    fusedAlways = new CpuBackend(two.withFusedRnn(CpuOptions.FusedRnn.ALWAYS));
   }
 
   @AfterAll

@@ -2,6 +2,8 @@ package dev.rnn4j.bench;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.Backends;
+import dev.rnn4j.backend.CpuGemm;
+import dev.rnn4j.backend.CpuOptions;
 import dev.rnn4j.backend.cpu.CpuBackend;
 import dev.rnn4j.nn.Gru;
 import dev.rnn4j.nn.Lstm;
@@ -86,10 +88,14 @@ public class Rnn4jBench {
   public void setup() {
     w = Workload.valueOf(workload);
     Threads.warnIfOmpUnset("rnn4j");
-    System.setProperty("rnn4j.cpu.fusedRnn", kernels);
-    System.setProperty("rnn4j.cpu.activations", activations);
-    System.setProperty("rnn4j.cpu.gemm", gemm);
-    backend = Backends.create("cpu");
+    backend =
+        Backends.create(
+            "cpu",
+            CpuOptions.fromSystemProperties()
+                .withFusedRnn(CpuOptions.FusedRnn.parse(kernels))
+                .withActivations(CpuOptions.Activations.parse(activations))
+                .withGemm(CpuGemm.parse(gemm)),
+            null);
     SplittableRandom rng = new SplittableRandom(42);
     if (w.kind == Workload.Kind.GEMM) {
       int m = w.inputSize;

@@ -2,6 +2,8 @@ package dev.rnn4j.bench;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.Backends;
+import dev.rnn4j.backend.CpuGemm;
+import dev.rnn4j.backend.CpuOptions;
 import dev.rnn4j.nn.CellType;
 import dev.rnn4j.seq2seq.AttentionType;
 import dev.rnn4j.seq2seq.Seq2SeqBatch;
@@ -66,9 +68,13 @@ public class Seq2SeqBench {
   @Setup(Level.Trial)
   public void setup() {
     Threads.warnIfOmpUnset("rnn4j");
-    System.setProperty("rnn4j.cpu.activations", activations);
-    System.setProperty("rnn4j.cpu.gemm", gemm);
-    backend = Backends.create("cpu");
+    backend =
+        Backends.create(
+            "cpu",
+            CpuOptions.fromSystemProperties()
+                .withActivations(CpuOptions.Activations.parse(activations))
+                .withGemm(CpuGemm.parse(gemm)),
+            null);
     Seq2SeqConfig cfg =
         new Seq2SeqConfig(
             VOCAB,

@@ -3,6 +3,7 @@ package dev.rnn4j.backend.cpu;
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.CpuGemm;
+import dev.rnn4j.backend.CpuOptions;
 import dev.rnn4j.backend.FusedSequence;
 import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.backend.GemmShape;
@@ -46,7 +47,14 @@ public final class CpuBackend implements Backend {
 
   private final CpuParallel parallel;
   private final boolean splitGemm;
-  private final String fusedRnn = fusedRnnSetting();
+
+  /** The settings this backend was built with, read once (never per call). */
+  private final CpuOptions options;
+
+  /**
+   * When layers run whole sequences through oneDNN's RNN primitives ({@link CpuOptions#fusedRnn}).
+   */
+  private final CpuOptions.FusedRnn fusedRnn;
 
   /**
    * How GEMMs run: oneDNN's sgemm, its matmul primitive in f32, or in bf16 (see {@link CpuGemm}).
@@ -54,17 +62,16 @@ public final class CpuBackend implements Backend {
   private final CpuGemm gemm;
 
   /**
-   * System property {@code rnn4j.cpu.activations}: {@code fast} (default) evaluates the recurrent
-   * cells' tanh and σ with {@link VecCells}' vectorizable rational approximation (relative error
-   * under 3.4e-7); {@code exact} uses {@link CpuCells}' {@link Math#exp}-based reference (within
-   * one float ulp, 10-30x slower per activation).
+   * The cells' tanh and σ ({@link CpuOptions#activations}): {@link VecCells}' vectorizable rational
+   * approximation (relative error under 3.4e-7; the default), or {@link CpuCells}' {@link
+   * Math#exp}-based reference (within one float ulp, 10-30x slower per activation).
    */
-  private final CellLoops cells = activationsSetting() ? CpuCells.INSTANCE : VecCells.INSTANCE;
+  private final CellLoops cells;
 
   /**
-   * Off-heap blocks. System property {@code rnn4j.cpu.checkMemory=true} (default false) turns on
-   * its checking mode: canaries around every tensor, verified at close and at backend close, double
-   * closes refused, allocation sites recorded (see {@link CpuMemoryPool}, {@link #openTensors}).
+   * Off-heap blocks. {@link CpuOptions#checkMemory} turns on its checking mode: canaries around
+   * every tensor, verified at close and at backend close, double closes refused, allocation sites
+   * recorded (see {@link CpuMemoryPool}, {@link #openTensors}).
    */
   private final CpuMemoryPool pool;
 
@@ -72,18 +79,28 @@ public final class CpuBackend implements Backend {
   private volatile boolean closed;
 
   /**
-   * A backend whose Java loops use {@code threads} threads (oneDNN's come from OMP_NUM_THREADS).
+   * A backend with the settings of the system properties ({@link
+   * CpuOptions#fromSystemProperties()}): one thread per available processor unless {@code
+   * rnn4j.threads} says otherwise.
+   */
+  public CpuBackend() {
+    this(CpuOptions.fromSystemProperties());
+  }
+
+  /**
+   * A backend whose Java loops use {@code threads} threads (oneDNN's come from OMP_NUM_THREADS),
+   * with its other settings from the system properties.
    */
   public CpuBackend(int threads) {
-    this(threads, CpuGemm.fromProperty());
+    this(CpuOptions.fromSystemProperties().withThreads(threads));
   }
 
   /**
    * A backend whose Java loops use {@code threads} threads and whose GEMMs run as {@code gemm} says
-   * ({@link CpuGemm#BF16}: mixed precision).
+   * ({@link CpuGemm#BF16}: mixed precision), with its other settings from the system properties.
    */
   public CpuBackend(int threads, CpuGemm gemm) {
-    this(threads, gemm, checkMemorySetting());
+    this(CpuOptions.fromSystemProperties().withThreads(threads).withGemm(gemm));
   }
 
   /**
@@ -91,13 +108,32 @@ public final class CpuBackend implements Backend {
    * off-heap memory (slower; for hunting memory errors and leaks).
    */
   public CpuBackend(int threads, CpuGemm gemm, boolean checkMemory) {
-    DnnlGemm.load();
-    this.pool = new CpuMemoryPool(Long.getLong("rnn4j.cpu.cacheBytes", 1L << 30), checkMemory);
-    if (gemm == null) {
+    this(
+        CpuOptions.fromSystemProperties()
+            .withThreads(threads)
+            .withGemm(gemm)
+            .withCheckMemory(checkMemory));
+  }
+
+  /**
+   * A backend with exactly these settings ({@link CpuOptions#defaults()} for the documented
+   * defaults); system properties play no part. Throws where {@link CpuGemm#BF16} is asked for on a
+   * CPU without bf16 matrix instructions.
+   */
+  public CpuBackend(CpuOptions options) {
+    if (options == null) {
       throw new IllegalArgumentException(
-          "GEMM mode is null; pass CpuGemm.SGEMM (the default), F32 or BF16");
+          "CPU options are null; pass CpuOptions.defaults() or CpuOptions.fromSystemProperties()");
     }
-    this.gemm = gemm;
+    this.options = options;
+    this.fusedRnn = options.fusedRnn();
+    this.cells =
+        options.activations() == CpuOptions.Activations.EXACT
+            ? CpuCells.INSTANCE
+            : VecCells.INSTANCE;
+    DnnlGemm.load();
+    this.pool = new CpuMemoryPool(options.cacheBytes(), options.checkMemory());
+    this.gemm = options.gemm();
     if (gemm == CpuGemm.BF16) {
       String why = DnnlMatmul.bf16Unsupported();
       if (why != null) {
@@ -108,6 +144,7 @@ public final class CpuBackend implements Backend {
                 + "; use the default GEMM mode (sgemm) on this machine");
       }
     }
+    int threads = options.threads();
     this.parallel = new CpuParallel(threads);
     this.splitGemm = threads > 1 && ompThreads() == 1;
     if (threads > 1 && !splitGemm && OMP_ADVICE_GIVEN.compareAndSet(false, true)) {
@@ -127,33 +164,6 @@ public final class CpuBackend implements Backend {
   /** The OpenMP advice is logged once per JVM, not once per backend. */
   private static final AtomicBoolean OMP_ADVICE_GIVEN = new AtomicBoolean();
 
-  private static boolean activationsSetting() {
-    String v = System.getProperty("rnn4j.cpu.activations", "fast").trim().toLowerCase(Locale.ROOT);
-    if (!v.equals("fast") && !v.equals("exact")) {
-      throw new IllegalArgumentException(
-          "system property rnn4j.cpu.activations: expected fast or exact, got '" + v + "'");
-    }
-    return v.equals("exact");
-  }
-
-  private static boolean checkMemorySetting() {
-    String v = System.getProperty("rnn4j.cpu.checkMemory", "false").trim().toLowerCase(Locale.ROOT);
-    if (!v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException(
-          "system property rnn4j.cpu.checkMemory: expected true or false, got '" + v + "'");
-    }
-    return v.equals("true");
-  }
-
-  private static String fusedRnnSetting() {
-    String v = System.getProperty("rnn4j.cpu.fusedRnn", "auto").trim().toLowerCase(Locale.ROOT);
-    if (!v.equals("auto") && !v.equals("true") && !v.equals("false")) {
-      throw new IllegalArgumentException(
-          "system property rnn4j.cpu.fusedRnn: expected auto, true or false, got '" + v + "'");
-    }
-    return v;
-  }
-
   /** oneDNN's OpenMP thread count as the environment sets it (0 when unset or unreadable). */
   static int ompThreads() {
     String v = System.getenv("OMP_NUM_THREADS");
@@ -167,14 +177,14 @@ public final class CpuBackend implements Backend {
     }
   }
 
-  /** A backend using every available processor. */
-  public CpuBackend() {
-    this(Runtime.getRuntime().availableProcessors());
-  }
-
   @Override
   public String name() {
     return "cpu";
+  }
+
+  /** The settings this backend was built with. */
+  public CpuOptions options() {
+    return options;
   }
 
   /** How this backend's GEMMs run. */
@@ -209,9 +219,9 @@ public final class CpuBackend implements Backend {
   }
 
   /**
-   * oneDNN's LSTM, GRU and RNN primitives for full-length batches. The system property {@code
-   * rnn4j.cpu.fusedRnn} chooses: {@code auto} (default) uses them for inference and not for
-   * training; {@code true} for both; {@code false} never (layers run the per-step cells).
+   * oneDNN's LSTM, GRU and RNN primitives for full-length batches. {@link CpuOptions#fusedRnn}
+   * chooses: {@code AUTO} (default) uses them for inference and not for training; {@code ALWAYS}
+   * for both; {@code NEVER} never (layers run the per-step cells).
    *
    * <p>The default follows measurement: inference is faster through the primitive, training through
    * the per-step loop since the cells' activations are vectorized ({@link VecCells}); oneDNN's
@@ -220,10 +230,11 @@ public final class CpuBackend implements Backend {
    */
   @Override
   public FusedSequence fusedSequence(SequenceCell cell, int inputSize, int hiddenSize) {
-    if (fusedRnn.equals("false")) {
+    if (fusedRnn == CpuOptions.FusedRnn.NEVER) {
       return null;
     }
-    return new DnnlSequence(this, cell, inputSize, hiddenSize, fusedRnn.equals("true"));
+    return new DnnlSequence(
+        this, cell, inputSize, hiddenSize, fusedRnn == CpuOptions.FusedRnn.ALWAYS);
   }
 
   /** Threads used by the Java loops. */
@@ -236,7 +247,7 @@ public final class CpuBackend implements Backend {
     return live.size();
   }
 
-  /** Whether the off-heap memory runs in checking mode ({@code rnn4j.cpu.checkMemory}). */
+  /** Whether the off-heap memory runs in checking mode ({@link CpuOptions#checkMemory}). */
   public boolean checksMemory() {
     return pool.checking();
   }

@@ -2,7 +2,8 @@ package dev.rnn4j.backend.cpu;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.BackendProvider;
-import dev.rnn4j.backend.CpuGemm;
+import dev.rnn4j.backend.CpuOptions;
+import dev.rnn4j.backend.CudaOptions;
 
 /** {@link CpuBackend} for {@link dev.rnn4j.backend.Backends} (ServiceLoader registration). */
 public final class CpuBackendProvider implements BackendProvider {
@@ -14,8 +15,9 @@ public final class CpuBackendProvider implements BackendProvider {
     return "cpu";
   }
 
+  /** {@code new CpuBackend(cpu)}; the CUDA options are ignored. */
   @Override
-  public Backend open(CpuGemm cpuGemm, int threads) {
-    return new CpuBackend(threads, cpuGemm);
+  public Backend open(CpuOptions cpu, CudaOptions cuda) {
+    return new CpuBackend(cpu);
   }
 }

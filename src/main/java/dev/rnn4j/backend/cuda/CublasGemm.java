@@ -30,15 +30,13 @@ import org.bytedeco.javacpp.Pointer;
  * Xᵀ with the same ld, so row-major C = op(A) op(B) is column-major Cᵀ = op(B)ᵀ op(A)ᵀ: call sgemm
  * with the operands swapped and m, n exchanged; the transpose flags stay with their operands. The
  * device addresses JCuda allocated are wrapped in JavaCPP pointers without copying. FP32 math mode
- * by default (no TF32), so results match the CPU to float rounding; {@value #TF32_PROPERTY}{@code
- * =true} lets cuBLAS use TF32 tensor cores (inputs rounded to 10-bit mantissas, as PyTorch's cuDNN
- * RNNs do by default): faster on large products, no longer within float rounding of the CPU. The
- * handle uses the legacy default stream, the same stream as our kernels.
+ * by default (no TF32), so results match the CPU to float rounding; {@link
+ * dev.rnn4j.backend.CudaOptions#tf32} lets cuBLAS use TF32 tensor cores (inputs rounded to 10-bit
+ * mantissas, as PyTorch's cuDNN RNNs do by default): faster on large products, no longer within
+ * float rounding of the CPU. The handle uses the legacy default stream, the same stream as our
+ * kernels.
  */
 final class CublasGemm implements GemmEngine {
-  /** System property: {@code true} lets cuBLAS use TF32 tensor cores (default false). */
-  static final String TF32_PROPERTY = "rnn4j.cuda.tf32";
-
   private final cublasContext handle;
   private final FloatPointer scalars = new FloatPointer(2); // alpha, beta (host pointer mode)
   private final FloatPointer alphaP = scalars.getPointer(0);
@@ -55,11 +53,12 @@ final class CublasGemm implements GemmEngine {
   }
 
   /**
-   * A cuBLAS handle on the device's primary context (which must be current on this thread). Throws
-   * {@link LinkageError} where the presets or the cuBLAS 13 libraries cannot load, {@link
+   * A cuBLAS handle on the device's primary context (which must be current on this thread), in TF32
+   * tensor-op math mode where {@code tf32}, else in FP32 (the default math mode). Throws {@link
+   * LinkageError} where the presets or the cuBLAS 13 libraries cannot load, {@link
    * CudaFailureException} where cuBLAS loads but fails.
    */
-  static CublasGemm open(int ordinal) {
+  static CublasGemm open(int ordinal, boolean tf32) {
     Loader.load(cublas.class);
     int rc = cudart.cudaSetDevice(ordinal);
     if (rc != 0) {
@@ -69,7 +68,6 @@ final class CublasGemm implements GemmEngine {
     cublasContext h = new cublasContext();
     check(cublasCreate_v2(h), "cublasCreate_v2");
     try {
-      boolean tf32 = CudaOptions.tf32(System.getProperty(TF32_PROPERTY));
       check(
           cublasSetMathMode(h, tf32 ? CUBLAS_TF32_TENSOR_OP_MATH : CUBLAS_DEFAULT_MATH),
           "cublasSetMathMode");

@@ -3,14 +3,15 @@ package dev.rnn4j.backend.cuda;
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.BackendUnavailableException;
+import dev.rnn4j.backend.CudaOptions;
 import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.backend.GemmShape;
+import dev.rnn4j.backend.SystemProperties;
 import dev.rnn4j.tensor.DType;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Shape;
 import dev.rnn4j.tensor.Tensor;
 import java.util.ArrayList;
-import java.util.Locale;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
@@ -23,23 +24,24 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Work is queued on one stream and runs asynchronously; calls that return data to the host
  * (downloads, sums, the loss, {@link #allFinite}) and the embedding id check synchronise. {@link
- * #open()} is what {@link dev.rnn4j.backend.Backends} calls (through {@link CudaBackendProvider}).
+ * #open(CudaOptions)} is what {@link dev.rnn4j.backend.Backends} calls (through {@link
+ * CudaBackendProvider}).
  *
- * <p>System properties: {@value JCudaDevice#DEVICE_PROPERTY} (device ordinal, default 0), {@value
- * #GEMM_PROPERTY} ({@code auto}, {@code cublas} or {@code kernel}), {@value
- * CublasGemm#TF32_PROPERTY} ({@code true}: cuBLAS may use TF32 tensor cores), {@value
- * CudaCells#FUSED_STEP_PROPERTY} (the largest batch whose LSTM steps run as one fused kernel,
- * default 32; 0 turns it off), {@value JCudaDevice#SYNC_PROPERTY} (synchronise after every launch,
- * to pin asynchronous errors on the kernel that caused them), {@value JCudaDevice#LAUNCH_PROPERTY}
- * ({@code arrays}: pass launch arguments as Java arrays, the slower way, for comparison).
+ * <p>Settings: {@link CudaOptions} (device ordinal, GEMM implementation, TF32, the largest batch
+ * whose LSTM steps run as one fused kernel, synchronisation after every launch, how launch
+ * arguments are passed), read once when the backend is opened; {@link #open()} takes them from the
+ * system properties ({@link CudaOptions#fromSystemProperties()}).
  *
  * <p>Thread-safe: threads may share a backend (each makes the context current on first use, has its
  * own launch-argument slots, and queues on the same stream); the allocator, the cuBLAS handle and
  * the reduction workspace are guarded.
  */
 public final class CudaBackend implements Backend {
-  /** System property choosing the GEMM implementation: auto (default), cublas or kernel. */
-  public static final String GEMM_PROPERTY = "rnn4j.cuda.gemm";
+  /**
+   * System property choosing the GEMM implementation: auto (default), cublas or kernel ({@link
+   * SystemProperties#CUDA_GEMM}, {@link CudaOptions#gemm}).
+   */
+  public static final String GEMM_PROPERTY = SystemProperties.CUDA_GEMM;
 
   private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
   private static volatile String cublasFailure;
@@ -54,38 +56,48 @@ public final class CudaBackend implements Backend {
   private final CudaEmbedding embedding;
   private final CudaReductions reductions;
   private final int maxBlocks;
+  private final CudaOptions options;
   private final Set<CudaTensor> live = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
+  /** {@link #open(CudaOptions)} with the settings of the system properties. */
+  public static CudaBackend open() {
+    return open(CudaOptions.fromSystemProperties());
+  }
+
   /**
-   * Opens the backend on the device named by {@value JCudaDevice#DEVICE_PROPERTY}. Throws {@link
+   * Opens the backend with these settings, on device {@link CudaOptions#device}. Throws {@link
    * BackendUnavailableException} with the reason where CUDA cannot run (no driver, no device, a
    * build without kernels, ...); the probe's answer is cached, so asking again is cheap.
    */
-  public static CudaBackend open() {
-    JCudaDevice device = JCudaDevice.get();
-    String choice = System.getProperty(GEMM_PROPERTY, "auto").trim().toLowerCase(Locale.ROOT);
+  public static CudaBackend open(CudaOptions options) {
+    if (options == null) {
+      throw new IllegalArgumentException(
+          "CUDA options are null; pass CudaOptions.defaults() or"
+              + " CudaOptions.fromSystemProperties()");
+    }
+    JCudaDevice device = JCudaDevice.get(options);
     GemmEngine gemm =
-        switch (choice) {
-          case "kernel" -> new KernelGemm(device);
-          case "cublas" -> {
-            GemmEngine g = tryCublas(device);
+        switch (options.gemm()) {
+          case KERNEL -> new KernelGemm(device);
+          case CUBLAS -> {
+            GemmEngine g = tryCublas(device, options.tf32());
             if (g == null) {
               throw new BackendUnavailableException(
-                  GEMM_PROPERTY + "=cublas but cuBLAS could not be loaded: " + cublasFailure);
+                  "CudaOptions.gemm is CUBLAS (-D"
+                      + GEMM_PROPERTY
+                      + "=cublas) but cuBLAS could not be loaded: "
+                      + cublasFailure);
             }
             yield g;
           }
-          case "auto" -> {
-            GemmEngine g = tryCublas(device);
+          case AUTO -> {
+            GemmEngine g = tryCublas(device, options.tf32());
             yield g != null ? g : new KernelGemm(device);
           }
-          default ->
-              throw new IllegalArgumentException(
-                  GEMM_PROPERTY + " must be auto, cublas or kernel, got '" + choice + "'");
         };
     try {
-      CudaBackend b = new CudaBackend(device, gemm);
+      CudaBackend b = new CudaBackend(device, gemm, options);
       LOG.info(
           "rnn4j: CUDA backend on {}, GEMM by {}, kernels from {}",
           device.describe(),
@@ -98,13 +110,13 @@ public final class CudaBackend implements Backend {
     }
   }
 
-  private static GemmEngine tryCublas(JCudaDevice device) {
+  private static GemmEngine tryCublas(JCudaDevice device, boolean tf32) {
     if (cublasFailure != null) {
       return null;
     }
     try {
       device.bindThread();
-      return CublasGemm.open(device.ordinal());
+      return CublasGemm.open(device.ordinal(), tf32);
     } catch (LinkageError | RuntimeException e) {
       cublasFailure = JCudaDevice.nativeLoadReason(e);
       LOG.warn(
@@ -116,8 +128,20 @@ public final class CudaBackend implements Backend {
     }
   }
 
-  /** A backend on {@code device} with the given GEMM engine (tests use a host-memory fake). */
+  /**
+   * A backend on {@code device} with the given GEMM engine and the default options (tests use a
+   * host-memory fake).
+   */
   CudaBackend(Device device, GemmEngine gemm) {
+    this(device, gemm, CudaOptions.defaults());
+  }
+
+  /**
+   * A backend on {@code device} with the given GEMM engine; of {@code options} it uses {@link
+   * CudaOptions#fusedStepMaxBatch} (the device and GEMM engine carry the others).
+   */
+  CudaBackend(Device device, GemmEngine gemm, CudaOptions options) {
+    this.options = options;
     this.device = device;
     this.gemm = gemm;
     this.allocator = new CachingAllocator(device);
@@ -126,7 +150,7 @@ public final class CudaBackend implements Backend {
     // Nothing below allocates or calls the driver, so the constructor cannot fail past this point.
     this.reductions = new CudaReductions(device, workspace);
     this.elementwise = new CudaElementwise(device, maxBlocks);
-    this.cells = new CudaCells(device, maxBlocks);
+    this.cells = new CudaCells(device, maxBlocks, options.fusedStepMaxBatch());
     this.softmax = new CudaSoftmax(device, reductions, maxBlocks);
     this.embedding = new CudaEmbedding(device, reductions, maxBlocks);
   }
@@ -139,6 +163,11 @@ public final class CudaBackend implements Backend {
   /** The device, e.g. "NVIDIA H100 80GB HBM3 (device 0, sm_90, 132 SMs, CUDA driver 13.0)". */
   public String device() {
     return device.describe();
+  }
+
+  /** The settings this backend was opened with. */
+  public CudaOptions options() {
+    return options;
   }
 
   /** What runs the GEMMs: cuBLAS and its version, or the fallback kernel. */

@@ -2,7 +2,8 @@ package dev.rnn4j.backend.cuda;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.BackendProvider;
-import dev.rnn4j.backend.CpuGemm;
+import dev.rnn4j.backend.CpuOptions;
+import dev.rnn4j.backend.CudaOptions;
 
 /**
  * {@link CudaBackend} for {@link dev.rnn4j.backend.Backends} (ServiceLoader registration). Loading
@@ -18,9 +19,9 @@ public final class CudaBackendProvider implements BackendProvider {
     return "cuda";
   }
 
-  /** {@link CudaBackend#open()}; the CPU settings are ignored. */
+  /** {@link CudaBackend#open(CudaOptions)}; the CPU options are ignored. */
   @Override
-  public Backend open(CpuGemm cpuGemm, int threads) {
-    return CudaBackend.open();
+  public Backend open(CpuOptions cpu, CudaOptions cuda) {
+    return CudaBackend.open(cuda);
   }
 }

@@ -1,6 +1,7 @@
 package dev.rnn4j.backend.cuda;
 
 import dev.rnn4j.backend.Activation;
+import dev.rnn4j.backend.CudaOptions;
 import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Tensor;
@@ -15,11 +16,14 @@ final class CudaCells {
   private final int maxBlocks;
   private final int fusedStepMaxBatch;
 
-  /** Reads {@value #FUSED_STEP_PROPERTY}; throws naming it when its value is not understood. */
-  CudaCells(Device device, int maxBlocks) {
+  /**
+   * Launchers on {@code device}; LSTM steps of batches up to {@code fusedStepMaxBatch} (0 to {@link
+   * #FUSED_STEP_LIMIT}, as {@link CudaOptions} checked it) run fused.
+   */
+  CudaCells(Device device, int maxBlocks, int fusedStepMaxBatch) {
     this.device = device;
     this.maxBlocks = maxBlocks;
-    this.fusedStepMaxBatch = CudaOptions.fusedStepMaxBatch(System.getProperty(FUSED_STEP_PROPERTY));
+    this.fusedStepMaxBatch = fusedStepMaxBatch;
   }
 
   /** Batches up to this size run {@link #lstmStep} fused; larger ones GEMM, then cell. */
@@ -132,13 +136,10 @@ final class CudaCells {
   }
 
   /**
-   * System property: the largest batch whose LSTM steps run fused (default and most 32, the sizes
-   * checked on a GPU; 0 turns the fused step off). Larger batches run cuBLAS, then the cell kernel.
+   * The largest batch the fused step kernel is checked for (its parity test ran 1 to 32); larger
+   * batches run cuBLAS, then the cell kernel. {@link CudaOptions#fusedStepMaxBatch} may lower it.
    */
-  static final String FUSED_STEP_PROPERTY = "rnn4j.cuda.fusedStepMaxBatch";
-
-  /** The largest batch the fused step kernel is checked for (its parity test ran 1 to 32). */
-  static final int FUSED_STEP_LIMIT = 32;
+  static final int FUSED_STEP_LIMIT = CudaOptions.FUSED_STEP_LIMIT;
 
   /**
    * Whether {@link #lstmStep} takes this step: a batch of at most {@link #fusedStepMaxBatch} rows,

@@ -21,6 +21,8 @@ import static jcuda.driver.JCudaDriver.cuMemsetD32;
 import static jcuda.driver.JCudaDriver.cuModuleGetFunction;
 
 import dev.rnn4j.backend.BackendUnavailableException;
+import dev.rnn4j.backend.CudaOptions;
+import dev.rnn4j.backend.SystemProperties;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
@@ -50,17 +52,13 @@ import org.bytedeco.javacpp.LongPointer;
  * BackendUnavailableException} whose message says what is missing: after a failed probe the JCuda
  * classes cannot be initialised again, and asking twice should cost nothing.
  *
- * <p>Kernels run on the context's legacy default stream. With {@code -Drnn4j.cuda.sync=true} every
- * launch is followed by a synchronisation, so an asynchronous fault is reported by the kernel that
- * caused it.
+ * <p>Kernels run on the context's legacy default stream. With {@link CudaOptions#sync} every launch
+ * is followed by a synchronisation, so an asynchronous fault is reported by the kernel that caused
+ * it. That setting and {@link CudaOptions#launchArguments} belong to a backend: {@link
+ * #get(CudaOptions)} hands each backend a view of the one device with its own launch settings
+ * (sharing the context, modules and function cache).
  */
 final class JCudaDevice implements Device {
-  /** System property: device ordinal (default 0). */
-  static final String DEVICE_PROPERTY = "rnn4j.cuda.device";
-
-  /** System property: synchronise after every launch (debugging). */
-  static final String SYNC_PROPERTY = "rnn4j.cuda.sync";
-
   private static final int MIN_MAJOR = 8;
 
   private static JCudaDevice instance;
@@ -72,14 +70,16 @@ final class JCudaDevice implements Device {
   private final int multiprocessors;
   private final int maxSharedBytes;
   // Kernels whose dynamic shared memory limit was raised to maxSharedBytes (by ordinal).
-  private final AtomicIntegerArray sharedRaised = new AtomicIntegerArray(Kernel.values().length);
+  private final AtomicIntegerArray sharedRaised;
   private final CudaModules modules;
-  private final AtomicReferenceArray<CUfunction> functions =
-      new AtomicReferenceArray<>(Kernel.values().length);
-  private final AtomicLong functionLookups = new AtomicLong();
-  private final boolean syncEachLaunch = Boolean.getBoolean(SYNC_PROPERTY);
-  private final ThreadLocal<Boolean> bound = ThreadLocal.withInitial(() -> Boolean.FALSE);
-  private final ThreadLocal<LaunchConfig> lastLaunch = new ThreadLocal<>();
+  private final AtomicReferenceArray<CUfunction> functions;
+  private final AtomicLong functionLookups;
+  private final ThreadLocal<Boolean> bound;
+  private final ThreadLocal<LaunchConfig> lastLaunch;
+  private final ThreadLocal<ArgSlots> argSlots;
+  // Launch settings of the backends using this view (CudaOptions.sync, launchArguments).
+  private final boolean syncEachLaunch;
+  private final boolean arrayArgs;
 
   private JCudaDevice(
       int ordinal,
@@ -89,45 +89,86 @@ final class JCudaDevice implements Device {
       int maxSharedBytes,
       CudaModules m) {
     this.maxSharedBytes = Math.max(48 * 1024, maxSharedBytes);
+    this.sharedRaised = new AtomicIntegerArray(Kernel.values().length);
+    this.functions = new AtomicReferenceArray<>(Kernel.values().length);
+    this.functionLookups = new AtomicLong();
     this.ordinal = ordinal;
     this.context = context;
     this.description = description;
     this.multiprocessors = multiprocessors;
     this.modules = m;
+    this.bound = ThreadLocal.withInitial(() -> Boolean.FALSE);
+    this.lastLaunch = new ThreadLocal<>();
+    this.argSlots = ThreadLocal.withInitial(ArgSlots::new);
+    this.syncEachLaunch = false;
+    this.arrayArgs = false;
     bound.set(Boolean.TRUE); // the probe made the context current on this thread
   }
 
+  /** A view of {@code d} (sharing all its state) with other launch settings. */
+  private JCudaDevice(JCudaDevice d, boolean syncEachLaunch, boolean arrayArgs) {
+    this.ordinal = d.ordinal;
+    this.context = d.context;
+    this.description = d.description;
+    this.multiprocessors = d.multiprocessors;
+    this.maxSharedBytes = d.maxSharedBytes;
+    this.sharedRaised = d.sharedRaised;
+    this.modules = d.modules;
+    this.functions = d.functions;
+    this.functionLookups = d.functionLookups;
+    this.bound = d.bound;
+    this.lastLaunch = d.lastLaunch;
+    this.argSlots = d.argSlots;
+    this.syncEachLaunch = syncEachLaunch;
+    this.arrayArgs = arrayArgs;
+  }
+
   /**
-   * The process's device, opened on first use. Throws {@link BackendUnavailableException} with the
-   * reason where CUDA cannot run; the answer (either way) is cached.
+   * The process's device, opened on first use on {@link CudaOptions#device}, as a view with the
+   * launch settings of {@code options}. Throws {@link BackendUnavailableException} with the reason
+   * where CUDA cannot run (the first probe's answer, either way, is cached), and where the device
+   * asked for is not the one the process already uses (rnn4j opens one device per process).
+   */
+  static synchronized JCudaDevice get(CudaOptions options) {
+    JCudaDevice d = probe(options.device());
+    if (d.ordinal != options.device()) {
+      throw new BackendUnavailableException(
+          "CUDA device "
+              + options.device()
+              + " was asked for, but this process already uses device "
+              + d.ordinal
+              + " (rnn4j opens one CUDA device per process; CudaOptions.device, -D"
+              + SystemProperties.CUDA_DEVICE
+              + ")");
+    }
+    boolean arrays = options.launchArguments() == CudaOptions.LaunchArguments.ARRAYS;
+    if (options.sync() == d.syncEachLaunch && arrays == d.arrayArgs) {
+      return d;
+    }
+    return new JCudaDevice(d, options.sync(), arrays);
+  }
+
+  /**
+   * The process's device with the default launch settings, opened with {@link
+   * CudaOptions#defaults()} where no backend opened it yet (for tests and tools).
    */
   static synchronized JCudaDevice get() {
+    return instance != null ? instance : get(CudaOptions.defaults());
+  }
+
+  private static JCudaDevice probe(int ordinal) {
     if (instance != null) {
       return instance;
     }
     if (failure == null) {
       try {
-        instance = open();
+        instance = open(ordinal);
         return instance;
       } catch (BackendUnavailableException e) {
         failure = e;
       }
     }
     throw new BackendUnavailableException(failure.getMessage(), failure.getCause());
-  }
-
-  private static int ordinalProperty() {
-    String p = System.getProperty(DEVICE_PROPERTY, "0").trim();
-    try {
-      int v = Integer.parseInt(p);
-      if (v >= 0) {
-        return v;
-      }
-    } catch (NumberFormatException e) {
-      // reported below
-    }
-    throw new BackendUnavailableException(
-        DEVICE_PROPERTY + " must be a device ordinal >= 0, got '" + p + "'");
   }
 
   private static BackendUnavailableException unavailable(String why, Throwable cause) {
@@ -140,8 +181,7 @@ final class JCudaDevice implements Device {
     }
   }
 
-  private static JCudaDevice open() {
-    int ordinal = ordinalProperty();
+  private static JCudaDevice open(int ordinal) {
     CudaModules.Sources sources = CudaModules.Sources.fromClasspath();
     try {
       // First touch of JCudaDriver: loads JCuda's JNI library, which needs libcuda.so.1.
@@ -165,7 +205,13 @@ final class JCudaDevice implements Device {
       }
       if (ordinal >= count[0]) {
         throw unavailable(
-            DEVICE_PROPERTY + "=" + ordinal + " but only " + count[0] + " CUDA device(s) exist",
+            "CUDA device "
+                + ordinal
+                + " was asked for (CudaOptions.device, -D"
+                + SystemProperties.CUDA_DEVICE
+                + ") but only "
+                + count[0]
+                + " CUDA device(s) exist",
             null);
       }
       CUdevice dev = new CUdevice();
@@ -418,16 +464,6 @@ final class JCudaDevice implements Device {
     }
   }
 
-  /**
-   * System property: {@code buffer} (default) or {@code arrays}, which passes launch arguments as
-   * Java arrays (the old way, for comparison).
-   */
-  static final String LAUNCH_PROPERTY = "rnn4j.cuda.launch";
-
-  private final boolean arrayArgs =
-      CudaOptions.arrayLaunchArguments(System.getProperty(LAUNCH_PROPERTY));
-  private final ThreadLocal<ArgSlots> argSlots = ThreadLocal.withInitial(ArgSlots::new);
-
   private Pointer params(KernelArgs args) {
     int n = args.size();
     if (arrayArgs || n > ArgSlots.MAX) {
@@ -516,8 +552,8 @@ final class JCudaDevice implements Device {
             : " (an earlier kernel may have failed; the last one this thread queued was "
                 + last
                 + "; run with -D"
-                + SYNC_PROPERTY
-                + "=true to find it)");
+                + SystemProperties.CUDA_SYNC
+                + "=true, or CudaOptions.withSync(true), to find it)");
   }
 
   @Override

@@ -56,7 +56,7 @@ public final class CudaBench {
       System.out.println("rnn4j " + be.name() + " on " + engine);
       w.println("id,what,min_ms,median_ms,max_ms,gflops,backend");
       // Rows of a TF32 run get ids like K1-tf32, to pair with torch_bench.py's TF32 rows.
-      String suffix = CudaOptions.tf32(System.getProperty(CublasGemm.TF32_PROPERTY)) ? "-tf32" : "";
+      String suffix = be instanceof CudaBackend c && c.options().tf32() ? "-tf32" : "";
       for (Workload wl : ws) {
         double[] ms = run(be, wl);
         double median = median(ms);

@@ -1,11 +1,14 @@
 package dev.rnn4j.backend.cuda;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.Rand;
+import dev.rnn4j.backend.BackendUnavailableException;
 import dev.rnn4j.backend.Backends;
+import dev.rnn4j.backend.CudaOptions;
 import dev.rnn4j.nn.CellType;
 import dev.rnn4j.nn.RecurrentConfig;
 import dev.rnn4j.nn.RecurrentGradients;
@@ -55,6 +58,34 @@ class CudaDeviceTest {
       assertEquals(allocs, be.driverAllocations(), "driver allocations after warm-up");
       assertEquals(lookups, dev.functionLookups(), "kernel lookups after warm-up");
     }
+  }
+
+  @Test
+  void backendsWithOtherOptionsShareTheOneDevice() {
+    CudaBackend def = CudaTestSupport.cuda();
+    CudaOptions debug =
+        def.options()
+            .withSync(true)
+            .withLaunchArguments(CudaOptions.LaunchArguments.ARRAYS)
+            .withFusedStepMaxBatch(0);
+    float[] v = Rand.uniform(3, 1000, 2f);
+    try (CudaBackend be = CudaBackend.open(debug);
+        Tensor x = be.upload(v, 10, 100);
+        Tensor y = be.zeros(10, 100);
+        Tensor xd = def.upload(v, 10, 100);
+        Tensor yd = def.zeros(10, 100)) {
+      assertEquals(debug, be.options());
+      assertEquals(0, be.fusedStepMaxBatch());
+      be.tanh(x, y); // launched with array arguments, then synchronised
+      def.tanh(xd, yd);
+      assertArrayEquals(def.download(yd), be.download(y), "same kernel, other launch settings");
+    }
+    int other = def.options().device() + 1;
+    BackendUnavailableException e =
+        assertThrows(
+            BackendUnavailableException.class,
+            () -> CudaBackend.open(def.options().withDevice(other)));
+    assertTrue(e.getMessage().contains("one CUDA device per process"), e.getMessage());
   }
 
   @Test

@@ -124,7 +124,7 @@ public final class CudaProfile {
               + ", "
               + be.gemmImplementation()
               + ", launch arguments: "
-              + System.getProperty(JCudaDevice.LAUNCH_PROPERTY, "buffer")
+              + be.options().launchArguments().name().toLowerCase(Locale.ROOT)
               + ", fused LSTM steps up to batch "
               + be.fusedStepMaxBatch());
       try (Tensor t = be.zeros(1)) {

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.Rand;
 import dev.rnn4j.backend.Activation;
+import dev.rnn4j.backend.CudaOptions;
 import dev.rnn4j.backend.GemmOperand;
 import dev.rnn4j.nn.CellType;
 import dev.rnn4j.nn.RecurrentConfig;
@@ -124,7 +125,7 @@ class FakeDeviceBackendTest {
         try (Tensor hb = be.zeros(big, h);
             Tensor gb = be.zeros(big, 4 * h);
             Tensor cb = be.zeros(big, h)) {
-          new CudaCells(dev, 1024)
+          new CudaCells(dev, 1024, CudaCells.FUSED_STEP_LIMIT)
               .lstmStep(
                   Mat.of(hb),
                   Mat.of(wt),
@@ -209,7 +210,7 @@ class FakeDeviceBackendTest {
   @Test
   void fusedStepRunsWhereItsSharedMemoryFits() {
     FakeDevice dev = new FakeDevice(); // 227 KiB of shared memory per block, as on sm_90
-    CudaCells cells = new CudaCells(dev, 1024);
+    CudaCells cells = new CudaCells(dev, 1024, CudaCells.FUSED_STEP_LIMIT);
     try (CudaBackend be = fake(dev);
         Tensor h = be.zeros(16, 64);
         Tensor wt = be.zeros(64, 256);
@@ -225,6 +226,24 @@ class FakeDeviceBackendTest {
     assertEquals(4L * (32 * 1024 + 512 * 32), CudaCells.stepSharedBytes(32, 1024));
     assertTrue(CudaCells.stepSharedBytes(32, 1024) <= dev.maxSharedBytes());
     assertTrue(CudaCells.stepSharedBytes(32, 2048) > dev.maxSharedBytes());
+  }
+
+  @Test
+  void theFusedStepLimitComesFromTheOptions() {
+    FakeDevice dev = new FakeDevice();
+    try (CudaBackend def = fake(dev);
+        CudaBackend off =
+            new CudaBackend(
+                dev, new KernelGemm(dev), CudaOptions.defaults().withFusedStepMaxBatch(0));
+        CudaBackend eight =
+            new CudaBackend(
+                dev, new KernelGemm(dev), CudaOptions.defaults().withFusedStepMaxBatch(8))) {
+      assertEquals(CudaOptions.FUSED_STEP_LIMIT, def.fusedStepMaxBatch());
+      assertEquals(CudaOptions.defaults(), def.options());
+      assertEquals(0, off.fusedStepMaxBatch());
+      assertEquals(8, eight.fusedStepMaxBatch());
+      assertEquals(8, eight.options().fusedStepMaxBatch());
+    }
   }
 
   @Test
