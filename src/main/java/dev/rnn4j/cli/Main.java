@@ -1,7 +1,6 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
-import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -75,15 +74,22 @@ public final class Main implements Callable<Integer> {
    * RNN4J_JAVA_OPTS}) overrides each setting.
    */
   static void configureLogging() {
-    Map<String, String> defaults =
-        Map.of(
-            "org.slf4j.simpleLogger.logFile", "System.err",
-            "org.slf4j.simpleLogger.defaultLogLevel", "info",
-            "org.slf4j.simpleLogger.showThreadName", "false",
-            "org.slf4j.simpleLogger.showLogName", "false",
-            "org.slf4j.simpleLogger.showShortLogName", "false");
-    // Only where the user set nothing (slf4j's own properties, not rnn4j settings).
-    defaults.forEach(System.getProperties()::putIfAbsent);
+    // Only where the user set nothing; literal keys (slf4j's settings, not rnn4j's).
+    if (System.getProperty("org.slf4j.simpleLogger.logFile") == null) {
+      System.setProperty("org.slf4j.simpleLogger.logFile", "System.err");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.defaultLogLevel") == null) {
+      System.setProperty("org.slf4j.simpleLogger.defaultLogLevel", "info");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.showThreadName") == null) {
+      System.setProperty("org.slf4j.simpleLogger.showThreadName", "false");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.showLogName") == null) {
+      System.setProperty("org.slf4j.simpleLogger.showLogName", "false");
+    }
+    if (System.getProperty("org.slf4j.simpleLogger.showShortLogName") == null) {
+      System.setProperty("org.slf4j.simpleLogger.showShortLogName", "false");
+    }
   }
 
   @Command(
