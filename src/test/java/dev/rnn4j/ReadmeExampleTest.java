@@ -1,79 +1,132 @@
 package dev.rnn4j;
 
-import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.rnn4j.backend.Backend;
-import dev.rnn4j.backend.Backends;
-import dev.rnn4j.io.HostTensor;
-import dev.rnn4j.io.SafeTensors;
-import dev.rnn4j.nn.CellType;
-import dev.rnn4j.nn.LoadResult;
-import dev.rnn4j.nn.Lstm;
-import dev.rnn4j.seq2seq.AttentionType;
-import dev.rnn4j.seq2seq.DecodeOptions;
-import dev.rnn4j.seq2seq.Seq2SeqBatch;
-import dev.rnn4j.seq2seq.Seq2SeqConfig;
-import dev.rnn4j.seq2seq.Seq2SeqModel;
-import dev.rnn4j.seq2seq.Translator;
-import dev.rnn4j.train.Adam;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.PrintStream;
+import java.lang.reflect.Method;
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import javax.tools.JavaCompiler;
+import javax.tools.ToolProvider;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The README's examples, verbatim apart from the assertions (and file locations). */
+/**
+ * Every Java block of README.md, compiled and run as written: each block becomes the body of a
+ * {@code main} with the library's packages imported, is compiled against the main classes with the
+ * JDK's compiler and runs in this JVM. The only change: relative paths ({@code Path.of("x")}) point
+ * into a temporary directory. A block with a {@code // prints A, B, C} comment must print exactly
+ * those lines.
+ */
 class ReadmeExampleTest {
+  private static final Pattern BLOCK = Pattern.compile("```java\\n(.*?)```", Pattern.DOTALL);
+  private static final Pattern PRINTS =
+      Pattern.compile("// prints (.*?)(?:  \\(|$)", Pattern.MULTILINE);
+  private static final String IMPORTS =
+      String.join(
+          "\n",
+          "import dev.rnn4j.backend.*;",
+          "import dev.rnn4j.io.*;",
+          "import dev.rnn4j.nn.*;",
+          "import dev.rnn4j.seq2seq.*;",
+          "import dev.rnn4j.tensor.*;",
+          "import dev.rnn4j.train.*;",
+          "import java.nio.file.*;",
+          "import java.util.*;");
+
+  static List<String> javaBlocks(String markdown) {
+    List<String> out = new ArrayList<>();
+    Matcher m = BLOCK.matcher(markdown);
+    while (m.find()) {
+      out.add(m.group(1));
+    }
+    return out;
+  }
+
   @Test
-  void quickStartReproducesTheToyTask() {
-    int[][] src = {{4, 5, 6}, {7, 8, 9}, {10, 11, 12}}, tgt = {{5, 7, 9}, {6, 8, 10}, {4, 9, 12}};
-    var cfg =
-        new Seq2SeqConfig(
-            13, 13, 16, CellType.LSTM, 32, 1, true, 32, 1, AttentionType.GENERAL, 0f, false);
-    var batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
-    try (Backend be = Backends.create("cpu");
-        var model = new Seq2SeqModel(be, cfg, 3);
-        var adam = new Adam(0.01f)) {
-      for (int step = 0; step < 150; step++) {
-        model.zeroGrad();
-        model.trainStep(batch, 0f, 1f / batch.targetTokens());
-        adam.step(model.parameters());
-      }
-      var tr = new Translator(model);
-      for (int i = 0; i < 3; i++) {
-        assertArrayEquals(tgt[i], tr.translate(src[i], DecodeOptions.beam(3)), "input " + i);
+  void everyJavaBlockCompilesAndRuns(@TempDir Path tmp) throws Exception {
+    List<String> blocks =
+        javaBlocks(Files.readString(Path.of("README.md"), StandardCharsets.UTF_8));
+    assertTrue(blocks.size() >= 3, "README.md has " + blocks.size() + " Java blocks");
+    Path src = Files.createDirectories(tmp.resolve("src"));
+    Path classes = Files.createDirectories(tmp.resolve("classes"));
+    Path work = Files.createDirectories(tmp.resolve("work"));
+    List<String> files = new ArrayList<>();
+    for (int i = 0; i < blocks.size(); i++) {
+      String body =
+          blocks.get(i).replace("Path.of(\"", "Path.of(WORK, \"").replaceAll("(?m)^", "    ");
+      String code =
+          IMPORTS
+              + "\npublic class ReadmeBlock"
+              + i
+              + " {\n  public static String WORK;\n  public static void main(String[] args) throws"
+              + " Exception {\n"
+              + body
+              + "\n  }\n}\n";
+      Path f = src.resolve("ReadmeBlock" + i + ".java");
+      Files.writeString(f, code);
+      files.add(f.toString());
+    }
+    JavaCompiler javac = ToolProvider.getSystemJavaCompiler();
+    List<String> args = new ArrayList<>(List.of("-d", classes.toString(), "-cp", mainClasses()));
+    args.addAll(files);
+    ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+    int rc = javac.run(null, diagnostics, diagnostics, args.toArray(String[]::new));
+    assertEquals(
+        0,
+        rc,
+        "README.md's Java blocks do not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+    try (URLClassLoader loader =
+        new URLClassLoader(
+            new URL[] {classes.toUri().toURL()}, ReadmeExampleTest.class.getClassLoader())) {
+      for (int i = 0; i < blocks.size(); i++) {
+        Class<?> c = loader.loadClass("ReadmeBlock" + i);
+        c.getDeclaredField("WORK").set(null, work.toString());
+        Method main = c.getMethod("main", String[].class);
+        String printed = run(main);
+        Matcher p = PRINTS.matcher(blocks.get(i));
+        if (p.find()) {
+          String want = p.group(1).strip();
+          assertEquals(
+              want,
+              String.join(", ", printed.strip().split("\\R")),
+              "README Java block " + i + " promises to print " + want);
+        }
       }
     }
   }
 
-  /** The state-dict lines, in the README as here (the PyTorch file made by another Lstm). */
-  private static final List<String> STATE_DICT_LINES =
-      List.of(
-          "SafeTensors.save(Path.of(\"lstm.safetensors\"), lstm.stateDict());",
-          "Map<String, HostTensor> fromTorch = SafeTensors.load(Path.of(\"torch-lstm.safetensors\"));",
-          "LoadResult r = lstm.loadStateDict(fromTorch, true);");
-
-  @Test
-  void stateDictToAndFromPyTorch(@TempDir Path tmp) throws IOException {
-    String readme = Files.readString(Path.of("README.md"), StandardCharsets.UTF_8);
-    for (String line : STATE_DICT_LINES) {
-      assertTrue(readme.contains(line), "README.md no longer has: " + line);
+  /** stdout of {@code main()}, captured. */
+  private static String run(Method main) throws Exception {
+    PrintStream old = System.out;
+    ByteArrayOutputStream buf = new ByteArrayOutputStream();
+    try {
+      System.setOut(new PrintStream(buf, true, StandardCharsets.UTF_8));
+      main.invoke(null, (Object) new String[0]);
+    } finally {
+      System.setOut(old);
     }
-    try (Backend be = Backends.create("cpu");
-        Lstm lstm = new Lstm(be, 8, 8, 2, true, 0.1f, 42);
-        Lstm torchStandIn = new Lstm(be, 8, 8, 2, true, 0.1f, 7)) {
-      SafeTensors.save(tmp.resolve("torch-lstm.safetensors"), torchStandIn.stateDict());
-      SafeTensors.save(tmp.resolve("lstm.safetensors"), lstm.stateDict());
-      Map<String, HostTensor> fromTorch = SafeTensors.load(tmp.resolve("torch-lstm.safetensors"));
-      LoadResult r = lstm.loadStateDict(fromTorch, true);
-      assertTrue(r.exact(), r.toString());
-      assertArrayEquals(
-          torchStandIn.stateDict().get("weight_hh_l1_reverse").floats(),
-          lstm.stateDict().get("weight_hh_l1_reverse").floats());
+    return buf.toString(StandardCharsets.UTF_8);
+  }
+
+  /** The directory (or jar) holding the library's classes. */
+  private static String mainClasses() throws IOException {
+    try {
+      return Path.of(Backend.class.getProtectionDomain().getCodeSource().getLocation().toURI())
+          .toString();
+    } catch (java.net.URISyntaxException e) {
+      throw new IOException(e);
     }
   }
 }
