@@ -32,8 +32,19 @@ final class LuongAttention implements Module {
   private final Parameter wQ; // (H, H), CONCAT only
   private final Parameter wK; // (H, M), CONCAT only
   private final Parameter v; // (H), CONCAT only
+  private final Parameter wCov; // coverage: (1, H) additive, (1, 1) otherwise; or null
 
   LuongAttention(Backend be, AttentionType type, int mem, int hid, SplittableRandom rng) {
+    this(be, type, mem, hid, rng, false);
+  }
+
+  /**
+   * With {@code coverage}, the scores also read a coverage vector cov_ts = Σ_{t'<t} a_t's (See et
+   * al. 2017): the additive score becomes v · tanh(W_q q_t + k_s + w_cov cov_ts), the bilinear ones
+   * gain w_cov · cov_ts; the caller passes the coverage to {@link #attend}.
+   */
+  LuongAttention(
+      Backend be, AttentionType type, int mem, int hid, SplittableRandom rng, boolean coverage) {
     this.be = be;
     this.type = type;
     this.mem = mem;
@@ -47,6 +58,15 @@ final class LuongAttention implements Module {
     this.wQ = concat ? new Parameter("attention.linear_query.weight", init(rng, hid, hid)) : null;
     this.wK = concat ? new Parameter("attention.linear_context.weight", init(rng, hid, mem)) : null;
     this.v = concat ? new Parameter("attention.v.weight", init(rng, 1, hid)) : null;
+    this.wCov =
+        coverage
+            ? new Parameter("attention.coverage.weight", init(rng, 1, concat ? hid : 1))
+            : null;
+  }
+
+  /** Whether the scores read a coverage vector. */
+  boolean coverage() {
+    return wCov != null;
   }
 
   /** Whether the type scores with v · tanh(W_q q + W_k m). */
@@ -67,6 +87,9 @@ final class LuongAttention implements Module {
     p.add(wC);
     if (wQ != null) {
       p.addAll(List.of(wQ, wK, v));
+    }
+    if (wCov != null) {
+      p.add(wCov);
     }
     return p;
   }
@@ -92,6 +115,7 @@ final class LuongAttention implements Module {
   static final class Step implements AutoCloseable {
     Tensor memory; // (B, S, M), not owned
     Tensor keys; // (B, S, H), not owned
+    Tensor coverage; // (B, T, S) coverage read by the scores, not owned; or null
     Tensor queries; // (B, T, H), not owned
     Tensor weights; // (B, T, S)
     Tensor concat; // (B, T, M + H)
@@ -129,7 +153,12 @@ final class LuongAttention implements Module {
 
   /** Luong's attention: {@link #attend} with queries h_t, then {@link #readout} of the same h_t. */
   Step forward(Tensor memory, Tensor keys, Tensor srcLengths, Tensor queries) {
-    Step s = attend(memory, keys, srcLengths, queries);
+    return forward(memory, keys, srcLengths, queries, null);
+  }
+
+  /** {@link #forward(Tensor, Tensor, Tensor, Tensor)} with a coverage (B, T, S) or null. */
+  Step forward(Tensor memory, Tensor keys, Tensor srcLengths, Tensor queries, Tensor coverage) {
+    Step s = attend(memory, keys, srcLengths, queries, coverage);
     try {
       readout(s, queries);
       return s;
@@ -141,13 +170,28 @@ final class LuongAttention implements Module {
 
   /** Weights and context for queries (B, T, H); {@link Step#out()} stays unset. */
   Step attend(Tensor memory, Tensor keys, Tensor srcLengths, Tensor queries) {
+    return attend(memory, keys, srcLengths, queries, null);
+  }
+
+  /**
+   * {@link #attend(Tensor, Tensor, Tensor, Tensor)} with the coverage (B, T, S) the scores read
+   * (required exactly when this attention was built with coverage; not owned).
+   */
+  Step attend(Tensor memory, Tensor keys, Tensor srcLengths, Tensor queries, Tensor coverage) {
     int batch = memory.shape().dim(0);
     int src = memory.shape().dim(1);
     int tgt = queries.shape().dim(1);
+    if ((coverage != null) != (wCov != null)) {
+      throw new IllegalStateException(
+          wCov != null
+              ? "this attention reads a coverage vector; pass one"
+              : "this attention has no coverage weight; pass no coverage");
+    }
     Step s = new Step();
     s.memory = memory;
     s.keys = keys;
     s.queries = queries;
+    s.coverage = coverage;
     try {
       s.weights = be.zeros(batch, tgt, src);
       s.concat = be.zeros(batch, tgt, mem + hid);
@@ -168,6 +212,18 @@ final class LuongAttention implements Module {
             (long) tgt * src,
             1f,
             0f);
+        if (coverage != null) {
+          // scores (B·T·S, 1) += cov (B·T·S, 1) · w_cov (1, 1)
+          int rows = batch * tgt * src;
+          be.gemm(
+              new Mat(coverage, 0, rows, 1, 1),
+              false,
+              Mat.of(wCov.value()),
+              false,
+              new Mat(s.weights, 0, rows, 1, 1),
+              1f,
+              1f);
+        }
       }
       be.maskKeys(s.weights, srcLengths, Float.NEGATIVE_INFINITY);
       be.softmax(s.weights, s.weights);
@@ -243,6 +299,18 @@ final class LuongAttention implements Module {
         eStride,
         1f,
         1f);
+    if (s.coverage != null) {
+      // E (B·T·S, H) += cov (B·T·S, 1) · w_cov (1, H)
+      int rows = batch * tgt * src;
+      be.gemm(
+          new Mat(s.coverage, 0, rows, 1, 1),
+          false,
+          Mat.of(wCov.value()),
+          false,
+          new Mat(s.energy, 0, rows, hid, hid),
+          1f,
+          1f);
+    }
     be.tanh(s.energy, s.energy);
     be.gemm(
         new Mat(s.energy, 0, batch * tgt * src, hid, hid),
@@ -256,7 +324,14 @@ final class LuongAttention implements Module {
 
   /** Backward of {@link #additiveScores}: dScores (B, T, S) -> dQueries +=, dKeys =, grads. */
   private void additiveBackward(
-      Step s, Tensor dScores, Tensor dQueries, Tensor dKeys, int batch, int tgt, int src) {
+      Step s,
+      Tensor dScores,
+      Tensor dQueries,
+      Tensor dKeys,
+      Tensor dCoverage,
+      int batch,
+      int tgt,
+      int src) {
     int rows = batch * tgt * src;
     Mat dS = new Mat(dScores, 0, rows, 1, 1);
     Mat e = new Mat(s.energy, 0, rows, hid, hid);
@@ -265,6 +340,15 @@ final class LuongAttention implements Module {
         Tensor dQp = be.zeros(batch, tgt, hid)) {
       be.gemm(dS, false, Mat.of(v.value()), false, new Mat(dE, 0, rows, hid, hid), 1f, 0f);
       be.tanhBackward(s.energy, dE, dE, 0f);
+      if (s.coverage != null) {
+        Mat dEm = new Mat(dE, 0, rows, hid, hid);
+        Mat cov = new Mat(s.coverage, 0, rows, 1, 1);
+        be.gemm(cov, true, dEm, false, Mat.of(wCov.grad()), 1f, 1f);
+        if (dCoverage != null) {
+          be.gemm(
+              dEm, false, Mat.of(wCov.value()), true, new Mat(dCoverage, 0, rows, 1, 1), 1f, 0f);
+        }
+      }
       long eStride = (long) tgt * src * hid;
       be.gemmStridedBatched(
           batch,
@@ -308,9 +392,15 @@ final class LuongAttention implements Module {
    * else (copy attention, the coverage loss) that sent back {@code dWeights} (or null).
    */
   void backward(Step s, Tensor dOut, Tensor dQueries, Tensor dMemory, Tensor dWeights) {
+    backward(s, dOut, dQueries, dMemory, dWeights, null);
+  }
+
+  /** ... and writes the coverage's gradient (B, T, S) into {@code dCoverage} (if not null). */
+  void backward(
+      Step s, Tensor dOut, Tensor dQueries, Tensor dMemory, Tensor dWeights, Tensor dCoverage) {
     try (Tensor dConcat = readoutBackward(s, dOut)) {
       be.copy(Mat.of(dConcat).cols(mem, hid), Mat.of(dQueries));
-      attendBackward(s, dConcat, dQueries, dMemory, dWeights);
+      attendBackward(s, dConcat, dQueries, dMemory, dWeights, dCoverage);
     }
   }
 
@@ -343,6 +433,15 @@ final class LuongAttention implements Module {
 
   /** {@link #attendBackward(Step, Tensor, Tensor, Tensor)} plus a direct dWeights (or null). */
   void attendBackward(Step s, Tensor dConcat, Tensor dQueries, Tensor dMemory, Tensor dWeights) {
+    attendBackward(s, dConcat, dQueries, dMemory, dWeights, null);
+  }
+
+  /**
+   * ... and, where the scores read a coverage, accumulates w_cov's gradient and writes the
+   * coverage's gradient (B, T, S) into {@code dCoverage} (if not null).
+   */
+  void attendBackward(
+      Step s, Tensor dConcat, Tensor dQueries, Tensor dMemory, Tensor dWeights, Tensor dCoverage) {
     int batch = s.memory.shape().dim(0);
     int src = s.memory.shape().dim(1);
     int tgt = s.queries.shape().dim(1);
@@ -381,8 +480,18 @@ final class LuongAttention implements Module {
       }
       be.softmaxBackward(s.weights, dScores, dScores);
       if (additive(type)) {
-        additiveBackward(s, dScores, dQueries, dKeys, batch, tgt, src);
+        additiveBackward(s, dScores, dQueries, dKeys, dCoverage, batch, tgt, src);
       } else {
+        if (s.coverage != null) {
+          int rows = batch * tgt * src;
+          Mat dS = new Mat(dScores, 0, rows, 1, 1);
+          Mat cov = new Mat(s.coverage, 0, rows, 1, 1);
+          be.gemm(cov, true, dS, false, Mat.of(wCov.grad()), 1f, 1f);
+          if (dCoverage != null) {
+            be.gemm(
+                dS, false, Mat.of(wCov.value()), false, new Mat(dCoverage, 0, rows, 1, 1), 1f, 0f);
+          }
+        }
         // dQueries (T, H) += dScores (T, S) · keys (S, H); dKeys (S, H) = dScores^T · queries.
         be.gemmStridedBatched(
             batch,
