@@ -97,6 +97,13 @@ public final class ModelOptions {
               + " token again (default 0: none; 1 in the paper)")
   float coverageLoss;
 
+  @Option(
+      names = "--coverage-attention",
+      description =
+          "the attention scores also read how much each source token has been attended to"
+              + " (See et al. 2017; training runs the decoder step by step)")
+  boolean coverageAttention;
+
   /** Whether these options need one vocabulary for both sides (shared embeddings, copying). */
   public boolean needsJointVocabulary() {
     return shareEmbeddings || copyAttention;
@@ -142,6 +149,7 @@ public final class ModelOptions {
       {"--share-embeddings", mine.shareEmbeddings(), saved.shareEmbeddings()},
       {"--copy-attention", mine.copyAttention(), saved.copyAttention()},
       {"--coverage-loss", mine.coverageLoss(), saved.coverageLoss()},
+      {"--coverage-attention", mine.coverageAttention(), saved.coverageAttention()},
     };
     for (Object[] p : pairs) {
       if (given.test((String) p[0]) && !p[1].equals(p[2])) {
@@ -179,6 +187,7 @@ public final class ModelOptions {
     shareEmbeddings = saved.shareEmbeddings();
     copyAttention = saved.copyAttention();
     coverageLoss = saved.coverageLoss();
+    coverageAttention = saved.coverageAttention();
   }
 
   /**
@@ -219,6 +228,7 @@ public final class ModelOptions {
         embeddingDropout,
         shareEmbeddings,
         copyAttention,
-        coverageLoss);
+        coverageLoss,
+        coverageAttention);
   }
 }

@@ -96,7 +96,13 @@ final class Decoder implements Module {
       this.attention =
           cfg.attention() == AttentionType.NONE
               ? null
-              : new LuongAttention(be, cfg.attention(), cfg.memorySize(), cfg.decoderHidden(), rng);
+              : new LuongAttention(
+                  be,
+                  cfg.attention(),
+                  cfg.memorySize(),
+                  cfg.decoderHidden(),
+                  rng,
+                  cfg.coverageAttention());
     } catch (RuntimeException e) {
       rnn.close();
       throw e;
@@ -141,7 +147,7 @@ final class Decoder implements Module {
       Bridge.States init,
       boolean train,
       List<AutoCloseable> open) {
-    if (bahdanau || cfg.inputFeeding()) {
+    if (bahdanau || cfg.inputFeeding() || cfg.coverageAttention()) {
       return new StepwisePass(this, rnn, attention, cfg, tgtX, src, init, train, open);
     }
     return parallel(tgtX, tgtLengths, src, init, train, open);
@@ -198,13 +204,15 @@ final class Decoder implements Module {
    * input feeding, the previous h̃ (N, H) ({@code prevHTilde}; zero when null); with Bahdanau
    * attention, the context c_t attended with the top layer of h, and h̃ = tanh(W_c [c_t; h_t]).
    * Luong attention reads the RNN's output. Without feeding or Bahdanau and with T = 1, the RNN
-   * reads {@code emb} itself. Everything is owned by {@code open}.
+   * reads {@code emb} itself. With coverage attention the scores read {@code coverage} (N, 1, S)
+   * (any shape of N·S elements), else null. Everything is owned by {@code open}.
    */
   Step step(
       Tensor emb,
       int t,
       Mat prevHTilde,
       Memory src,
+      Tensor coverage,
       Tensor h,
       Tensor c,
       boolean train,
@@ -217,7 +225,7 @@ final class Decoder implements Module {
     if (bahdanau) {
       Tensor query = own(open, be.zeros(n, 1, cfg.decoderHidden()));
       be.copy(Mat.of(h).rows((cfg.decoderLayers() - 1) * n, n), Mat.of(query));
-      att = own(open, attention.attend(src.memory(), src.keys(), src.lengths(), query));
+      att = own(open, attention.attend(src.memory(), src.keys(), src.lengths(), query, coverage));
       fed = att.context();
     } else if (cfg.inputFeeding()) {
       fed = prevHTilde;
@@ -234,7 +242,10 @@ final class Decoder implements Module {
     if (bahdanau) {
       attention.readout(att, out.output());
     } else if (attention != null) {
-      att = own(open, attention.forward(src.memory(), src.keys(), src.lengths(), out.output()));
+      att =
+          own(
+              open,
+              attention.forward(src.memory(), src.keys(), src.lengths(), out.output(), coverage));
     }
     return new Step(out, att);
   }

@@ -276,6 +276,7 @@ public final class ModelDirectory {
     m.put("share_embeddings", c.shareEmbeddings());
     m.put("copy_attention", c.copyAttention());
     m.put("coverage_loss", (double) c.coverageLoss());
+    m.put("coverage_attention", c.coverageAttention());
     return m;
   }
 
@@ -314,6 +315,7 @@ public final class ModelDirectory {
         m.containsKey("embedding_dropout") ? (float) Json.getDouble(m, "embedding_dropout") : 0f,
         m.containsKey("share_embeddings") && Json.getBoolean(m, "share_embeddings"),
         m.containsKey("copy_attention") && Json.getBoolean(m, "copy_attention"),
-        m.containsKey("coverage_loss") ? (float) Json.getDouble(m, "coverage_loss") : 0f);
+        m.containsKey("coverage_loss") ? (float) Json.getDouble(m, "coverage_loss") : 0f,
+        m.containsKey("coverage_attention") && Json.getBoolean(m, "coverage_attention"));
   }
 }

@@ -31,6 +31,9 @@ import java.io.Serializable;
  *     vocabulary, srcVocab == tgtVocab: a source id is copied as the same target id)
  * @param coverageLoss weight λ of See et al.'s (2017) coverage loss λ Σ_t Σ_i min(a_ti, Σ_{t'<t}
  *     a_t'i) added to the training loss (0: none; needs attention)
+ * @param coverageAttention the attention scores also read the coverage vector Σ_{t'<t} a_t' (See et
+ *     al. 2017), so the model sees what it has attended to (needs attention; training then runs the
+ *     decoder step by step)
  */
 public record Seq2SeqConfig(
     int srcVocab,
@@ -49,7 +52,8 @@ public record Seq2SeqConfig(
     float embeddingDropout,
     boolean shareEmbeddings,
     boolean copyAttention,
-    float coverageLoss)
+    float coverageLoss,
+    boolean coverageAttention)
     implements Serializable {
   public Seq2SeqConfig {
     positive("srcVocab", srcVocab);
@@ -121,6 +125,11 @@ public record Seq2SeqConfig(
     if (!(coverageLoss >= 0 && coverageLoss < Float.POSITIVE_INFINITY)) {
       throw new IllegalArgumentException("coverage loss weight must be >= 0, got " + coverageLoss);
     }
+    if (coverageAttention && attention == AttentionType.NONE) {
+      throw new IllegalArgumentException(
+          "coverage attention adds the coverage vector to the attention scores; choose an"
+              + " attention type");
+    }
     if (coverageLoss > 0 && attention == AttentionType.NONE) {
       throw new IllegalArgumentException(
           "the coverage loss is computed on the attention weights; choose an attention type");
@@ -167,7 +176,8 @@ public record Seq2SeqConfig(
         embeddingDropout,
         false,
         false,
-        0f);
+        0f,
+        false);
   }
 
   /** A configuration without embedding dropout. */

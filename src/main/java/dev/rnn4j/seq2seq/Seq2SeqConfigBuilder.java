@@ -25,6 +25,7 @@ public final class Seq2SeqConfigBuilder {
   private boolean shareEmbeddings;
   private boolean copyAttention;
   private float coverageLoss;
+  private boolean coverageAttention;
 
   Seq2SeqConfigBuilder(int srcVocab, int tgtVocab) {
     this.srcVocab = srcVocab;
@@ -49,6 +50,7 @@ public final class Seq2SeqConfigBuilder {
     shareEmbeddings = c.shareEmbeddings();
     copyAttention = c.copyAttention();
     coverageLoss = c.coverageLoss();
+    coverageAttention = c.coverageAttention();
   }
 
   /** Source and target vocabulary sizes. */
@@ -165,6 +167,12 @@ public final class Seq2SeqConfigBuilder {
     return this;
   }
 
+  /** Attention scores that read the coverage vector (See et al. 2017). */
+  public Seq2SeqConfigBuilder coverageAttention(boolean b) {
+    coverageAttention = b;
+    return this;
+  }
+
   /** The validated configuration; throws IllegalArgumentException naming what is wrong. */
   public Seq2SeqConfig build() {
     return new Seq2SeqConfig(
@@ -184,6 +192,7 @@ public final class Seq2SeqConfigBuilder {
         embeddingDropout,
         shareEmbeddings,
         copyAttention,
-        coverageLoss);
+        coverageLoss,
+        coverageAttention);
   }
 }

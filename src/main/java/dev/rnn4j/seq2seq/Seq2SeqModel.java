@@ -404,18 +404,23 @@ public final class Seq2SeqModel implements Module {
   }
 
   /**
-   * Decoder state between steps: h (Ld, N, H), c (LSTM, else null) and, with input feeding, the
-   * previous attentional state h̃ (1, N, H) (else null). Owns its tensors.
+   * Decoder state between steps: h (Ld, N, H), c (LSTM, else null), with input feeding the previous
+   * attentional state h̃ (1, N, H) (else null), and with coverage attention the attention each
+   * source position has received so far (1, N, S) (else null). Owns its tensors.
    */
-  public record State(Tensor h, Tensor c, Tensor feed) implements AutoCloseable {
+  public record State(Tensor h, Tensor c, Tensor feed, Tensor coverage) implements AutoCloseable {
+    /** A state without coverage. */
+    public State(Tensor h, Tensor c, Tensor feed) {
+      this(h, c, feed, null);
+    }
+
     @Override
     public void close() {
       h.close();
-      if (c != null) {
-        c.close();
-      }
-      if (feed != null) {
-        feed.close();
+      for (Tensor t : new Tensor[] {c, feed, coverage}) {
+        if (t != null) {
+          t.close();
+        }
       }
     }
   }
@@ -433,7 +438,8 @@ public final class Seq2SeqModel implements Module {
           encoder.forward(src, srcLengths, batch, srcLen, dropout, false, open).rnn();
       Bridge.States init = bridge.forward(enc, batch, open);
       Tensor feed = cfg.inputFeeding() ? be.zeros(1, batch, cfg.decoderHidden()) : null;
-      initOut[0] = new State(copyOf(init.h0()), copyOf(init.c0()), feed);
+      Tensor coverage = cfg.coverageAttention() ? be.zeros(1, batch, srcLen) : null;
+      initOut[0] = new State(copyOf(init.h0()), copyOf(init.c0()), feed, coverage);
       Tensor memory = copyOf(enc.output());
       Decoder.Memory source =
           new Decoder.Memory(memory, decoder.keys(memory), be.uploadInts(srcLengths, batch));
@@ -492,6 +498,14 @@ public final class Seq2SeqModel implements Module {
               + ")");
     }
     boolean bahdanau = cfg.attention() == AttentionType.BAHDANAU;
+    if (cfg.coverageAttention() != (state.coverage() != null)) {
+      throw new IllegalArgumentException(
+          "decodeStep: the state "
+              + (cfg.coverageAttention()
+                  ? "has no coverage, which this model reads"
+                  : "has a coverage")
+              + "; pass the State that encode, decodeStep or reorder returned for this model");
+    }
     if (!bahdanau && cfg.inputFeeding() != (state.feed() != null)) {
       throw new IllegalArgumentException(
           "decodeStep: the state "
@@ -504,7 +518,8 @@ public final class Seq2SeqModel implements Module {
       Tensor ids = own(open, be.uploadInts(prev, n));
       Tensor emb = own(open, tgtEmb.forward(ids, n, 1, cfg.embedSize()));
       Mat feed = state.feed() == null || bahdanau ? null : Mat.of(state.feed());
-      Decoder.Step step = decoder.step(emb, 0, feed, src, state.h(), state.c(), false, open);
+      Decoder.Step step =
+          decoder.step(emb, 0, feed, src, state.coverage(), state.h(), state.c(), false, open);
       Tensor hTilde = step.hTilde();
       generator.emit(
           hTilde,
@@ -518,7 +533,12 @@ public final class Seq2SeqModel implements Module {
         nextFeed = be.zeros(1, n, cfg.decoderHidden());
         be.copy(hTilde, nextFeed);
       }
-      return new State(copyOf(step.out().hN()), copyOf(step.out().cN()), nextFeed);
+      Tensor nextCoverage = null;
+      if (state.coverage() != null) {
+        nextCoverage = copyOf(state.coverage());
+        be.axpby(1f, step.att().weights(), 1f, nextCoverage);
+      }
+      return new State(copyOf(step.out().hN()), copyOf(step.out().cN()), nextFeed, nextCoverage);
     } finally {
       closeAll(open);
     }
@@ -542,7 +562,8 @@ public final class Seq2SeqModel implements Module {
             new State(
                 reorderRows(s.h(), from),
                 s.c() == null ? null : reorderRows(s.c(), from),
-                s.feed() == null ? null : reorderRows(s.feed(), from)));
+                s.feed() == null ? null : reorderRows(s.feed(), from),
+                s.coverage() == null ? null : reorderRows(s.coverage(), from)));
   }
 
   private Tensor reorderRows(Tensor t, int[] from) {

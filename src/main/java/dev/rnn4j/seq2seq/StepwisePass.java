@@ -44,6 +44,8 @@ final class StepwisePass implements DecoderPass {
   private final Tensor hTilde; // (B, T, H)
   private final List<RecurrentOutput> outs = new ArrayList<>();
   private final List<LuongAttention.Step> atts = new ArrayList<>();
+  private final boolean feeding;
+  private final boolean covered; // coverage attention: step t's scores read Σ_{t'<t} a_t'
 
   // Backward workspaces (B, 1, ·), owned by the backward pass's list.
   private Tensor dStep; // the total gradient of h̃_t
@@ -52,6 +54,8 @@ final class StepwisePass implements DecoderPass {
   private Tensor dQuery; // the gradient of attention's query
   private Tensor dW; // a step's direct attention-weight gradient (B, 1, S), or null
   private Tensor dConcat; // Bahdanau: d[c_t; h_t] of the current step
+  private Tensor dCoverage; // coverage: the gradient of step t's coverage input (B, 1, S)
+  private Tensor dCoverageLater; // coverage: Σ of the later steps' coverage gradients (B, 1, S)
 
   /** Runs the forward pass over {@code tgtX} (B, T, E); its tensors are owned by {@code open}. */
   StepwisePass(
@@ -75,12 +79,22 @@ final class StepwisePass implements DecoderPass {
     this.hd = cfg.decoderHidden();
     this.srcLen = src.memory().shape().dim(1);
     this.top = cfg.decoderLayers() - 1;
+    this.feeding = cfg.inputFeeding();
+    this.covered = cfg.coverageAttention();
     this.hTilde = own(open, be.zeros(b, steps, hd));
     Tensor h = init.h0();
     Tensor c = init.c0();
+    Tensor coverage = covered ? own(open, be.zeros(b, 1, srcLen)) : null;
     for (int t = 0; t < steps; t++) {
-      Mat prev = t > 0 ? Mat.step(hTilde, t - 1) : null;
-      Decoder.Step step = decoder.step(tgtX, t, prev, src, h, c, train, open);
+      Mat prev = t > 0 && feeding ? Mat.step(hTilde, t - 1) : null;
+      Decoder.Step step = decoder.step(tgtX, t, prev, src, coverage, h, c, train, open);
+      if (covered && t + 1 < steps) {
+        // Each step keeps its own coverage for the backward pass: cov_{t+1} = cov_t + a_t.
+        Tensor next = own(open, be.zeros(b, 1, srcLen));
+        be.copy(coverage, next);
+        be.axpby(1f, step.att().weights(), 1f, next);
+        coverage = next;
+      }
       be.copy(Mat.of(step.att().out()), Mat.step(hTilde, t));
       outs.add(step.out());
       atts.add(step.att());
@@ -106,12 +120,16 @@ final class StepwisePass implements DecoderPass {
 
   @Override
   public Tensor[] backward(Tensor dH, Tensor dMemory, Tensor dWeights, List<AutoCloseable> o) {
-    dW = dWeights == null ? null : own(o, be.zeros(b, 1, srcLen));
+    dW = dWeights == null && !covered ? null : own(o, be.zeros(b, 1, srcLen));
+    if (covered) {
+      dCoverage = own(o, be.zeros(b, 1, srcLen));
+      dCoverageLater = own(o, be.zeros(b, 1, srcLen));
+    }
     Tensor dEmb = own(o, be.zeros(b, steps, e));
     dStep = own(o, be.zeros(b, 1, hd));
     if (bahdanau) {
       dOut = own(o, be.zeros(b, 1, hd));
-    } else {
+    } else if (feeding) {
       dFed = own(o, be.zeros(b, 1, hd));
     }
     dQuery = own(o, be.zeros(b, 1, hd));
@@ -137,10 +155,13 @@ final class StepwisePass implements DecoderPass {
       be.copy(Mat.of(dConcat).cols(m, hd), Mat.of(dOut));
       return dOut;
     }
-    be.axpby(1f, dFed, 1f, dStep);
+    if (feeding) {
+      be.axpby(1f, dFed, 1f, dStep);
+    }
     be.fill(dQuery, 0f);
     stepWeightGradient(t, dWeights);
-    attention.backward(att, dStep, dQuery, dMemory, dW);
+    attention.backward(att, dStep, dQuery, dMemory, dW, dCoverage);
+    addCoverageGradient();
     return dQuery;
   }
 
@@ -152,7 +173,9 @@ final class StepwisePass implements DecoderPass {
   private void fedGradient(
       int t, RecurrentGradients g, Tensor dMemory, Tensor dWeights, List<AutoCloseable> o) {
     if (!bahdanau) {
-      be.copy(Mat.of(g.input()).cols(e, hd), Mat.of(dFed));
+      if (feeding) {
+        be.copy(Mat.of(g.input()).cols(e, hd), Mat.of(dFed));
+      }
       return;
     }
     // The context fed the readout and the RNN input: add the two gradients.
@@ -164,7 +187,8 @@ final class StepwisePass implements DecoderPass {
     be.copy(Mat.of(dContext), Mat.of(dConcat).cols(0, m));
     be.fill(dQuery, 0f);
     stepWeightGradient(t, dWeights);
-    attention.attendBackward(atts.get(t), dConcat, dQuery, dMemory, dW);
+    attention.attendBackward(atts.get(t), dConcat, dQuery, dMemory, dW, dCoverage);
+    addCoverageGradient();
     // The query was the top layer of h_{t-1}.
     Tensor dTop = own(o, be.zeros(b, 1, hd));
     be.copy(Mat.of(g.h0()).rows(top * b, b), Mat.of(dTop));
@@ -172,10 +196,29 @@ final class StepwisePass implements DecoderPass {
     be.copy(Mat.of(dTop), Mat.of(g.h0()).rows(top * b, b));
   }
 
-  /** Step t of the direct attention-weight gradient (B, T, S) into dW, if there is one. */
+  /**
+   * Step t's attention-weight gradient into dW: the direct one (B, T, S) (copying, the coverage
+   * loss) if any, plus, with coverage attention, what the later steps' scores sent back through
+   * their coverage (a_t is part of every later cov_{t''}).
+   */
   private void stepWeightGradient(int t, Tensor dWeights) {
-    if (dW != null) {
+    if (dW == null) {
+      return;
+    }
+    if (dWeights != null) {
       be.copy(Mat.step(dWeights, t), Mat.of(dW));
+    } else {
+      be.fill(dW, 0f);
+    }
+    if (covered) {
+      be.axpby(1f, dCoverageLater, 1f, dW);
+    }
+  }
+
+  /** Coverage attention: step t's coverage gradient joins those of the steps after it. */
+  private void addCoverageGradient() {
+    if (covered) {
+      be.axpby(1f, dCoverage, 1f, dCoverageLater);
     }
   }
 }

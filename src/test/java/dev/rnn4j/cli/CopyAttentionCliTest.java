@@ -83,13 +83,15 @@ class CopyAttentionCliTest {
                 "--coverage-loss",
                 "0.5",
                 "--share-embeddings",
-                "--tie-embeddings"));
+                "--tie-embeddings",
+                "--coverage-attention"));
     assertEquals(0, r.code(), r.err());
     Map<String, Object> cfg =
         Json.getObject(
             Json.parseObject(Files.readString(out.resolve("best/config.json"))), "model");
     assertEquals(true, cfg.get("copy_attention"));
     assertEquals(true, cfg.get("share_embeddings"));
+    assertEquals(true, cfg.get("coverage_attention"));
     assertEquals(0.5, ((Number) cfg.get("coverage_loss")).doubleValue(), 1e-9);
     assertEquals(cfg.get("src_vocab"), cfg.get("tgt_vocab"), "one joint vocabulary");
     Path in = tmp.resolve("in.txt");

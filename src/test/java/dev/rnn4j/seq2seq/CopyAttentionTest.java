@@ -8,7 +8,7 @@ import dev.rnn4j.TestBackends;
 import dev.rnn4j.backend.Backend;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
+import org.junit.jupiter.params.provider.CsvSource;
 
 /**
  * Copy attention at inference agrees with training: the step-by-step distribution is normalised and
@@ -16,7 +16,12 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class CopyAttentionTest {
   private static Seq2SeqConfig config(boolean feed, float coverage) {
+    return config(feed, coverage, false);
+  }
+
+  private static Seq2SeqConfig config(boolean feed, float coverage, boolean coverageAttention) {
     return Seq2SeqConfig.builder(11, 11)
+        .coverageAttention(coverageAttention)
         .embed(5)
         .encoderHidden(4)
         .decoderHidden(6)
@@ -32,13 +37,13 @@ class CopyAttentionTest {
    * Tolerance 1e-4·|loss| + 1e-4: float32 sums over a few dozen terms, decoded once step by step
    * and once in one pass.
    */
-  @ParameterizedTest(name = "input feeding {0}")
-  @ValueSource(booleans = {false, true})
-  void stepwiseDistributionScoresTheGoldTargetAsTrainingDoes(boolean feed) {
+  @ParameterizedTest(name = "input feeding {0}, coverage attention {1}")
+  @CsvSource({"false,false", "true,false", "false,true", "true,true"})
+  void stepwiseDistributionScoresTheGoldTargetAsTrainingDoes(boolean feed, boolean covAtt) {
     Backend be = TestBackends.cpu();
     int[] src = {4, 9, 5, 10, 6};
     int[] tgt = {10, 4, 9, 7};
-    try (Seq2SeqModel model = new Seq2SeqModel(be, config(feed, 0f), 3)) {
+    try (Seq2SeqModel model = new Seq2SeqModel(be, config(feed, 0f, covAtt), 3)) {
       double teacher =
           model.evaluate(Seq2SeqBatch.of(new int[][] {src}, new int[][] {tgt}, 1, 2), 0f).sum();
       Seq2SeqModel.State[] init = new Seq2SeqModel.State[1];

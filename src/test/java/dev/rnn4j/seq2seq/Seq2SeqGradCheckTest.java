@@ -67,11 +67,15 @@ class Seq2SeqGradCheckTest {
 
   static Stream<Arguments> copyConfigs() {
     return Stream.of(
-        Arguments.of(AttentionType.GENERAL, false, true, 0f, false),
-        Arguments.of(AttentionType.GENERAL, true, true, 0.5f, false),
-        Arguments.of(AttentionType.CONCAT, false, false, 0.5f, true),
-        Arguments.of(AttentionType.BAHDANAU, false, true, 1f, true),
-        Arguments.of(AttentionType.DOT, true, false, 0.7f, false));
+        Arguments.of(AttentionType.GENERAL, false, true, 0f, false, false),
+        Arguments.of(AttentionType.GENERAL, true, true, 0.5f, false, false),
+        Arguments.of(AttentionType.CONCAT, false, false, 0.5f, true, false),
+        Arguments.of(AttentionType.BAHDANAU, false, true, 1f, true, false),
+        Arguments.of(AttentionType.DOT, true, false, 0.7f, false, false),
+        Arguments.of(AttentionType.GENERAL, false, false, 0f, false, true),
+        Arguments.of(AttentionType.CONCAT, true, true, 0.5f, false, true),
+        Arguments.of(AttentionType.BAHDANAU, false, true, 1f, false, true),
+        Arguments.of(AttentionType.DOT, false, true, 0.7f, true, true));
   }
 
   /**
@@ -80,10 +84,15 @@ class Seq2SeqGradCheckTest {
    * vocabulary and targets that copy source ids, through the parallel, input-feeding and Bahdanau
    * passes.
    */
-  @ParameterizedTest(name = "{0} feed={1} copy={2} coverage={3} shared={4}")
+  @ParameterizedTest(name = "{0} feed={1} copy={2} coverage={3} shared={4} covAttention={5}")
   @MethodSource("copyConfigs")
   void copyAndCoverageGradientsMatchFiniteDifferences(
-      AttentionType att, boolean feed, boolean copy, float coverage, boolean shared) {
+      AttentionType att,
+      boolean feed,
+      boolean copy,
+      float coverage,
+      boolean shared,
+      boolean coverageAttention) {
     Backend be = TestBackends.cpu();
     int hid = 4;
     int encHid = att == AttentionType.DOT ? 2 : 3;
@@ -100,6 +109,7 @@ class Seq2SeqGradCheckTest {
             .tieEmbeddings(shared)
             .copyAttention(copy)
             .coverageLoss(coverage)
+            .coverageAttention(coverageAttention)
             .build();
     int[][] src = {{4, 5, 6, 8}, {7, 8}, {5}};
     int[][] tgt = {{6, 4, 8}, {8, 7, 4}, {5, 5}};
