@@ -2,6 +2,7 @@ package dev.rnn4j.backend.cuda;
 
 import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.BackendProvider;
+import dev.rnn4j.backend.BackendUnavailableException;
 import dev.rnn4j.backend.CpuOptions;
 import dev.rnn4j.backend.CudaOptions;
 
@@ -22,6 +23,15 @@ public final class CudaBackendProvider implements BackendProvider {
   /** {@link CudaBackend#open(CudaOptions)}; the CPU options are ignored. */
   @Override
   public Backend open(CpuOptions cpu, CudaOptions cuda) {
+    try {
+      Class.forName("jcuda.driver.JCudaDriver", false, CudaBackendProvider.class.getClassLoader());
+    } catch (ClassNotFoundException e) {
+      throw new BackendUnavailableException(
+          "JCuda is not on the class path (rnn4j declares it optional, so CPU-only projects do"
+              + " without it); for the CUDA backend add org.jcuda:jcuda:12.6.0 and"
+              + " org.jcuda:jcuda-natives:12.6.0 with classifier linux-x86_64 to your build",
+          e);
+    }
     return CudaBackend.open(cuda);
   }
 }
