@@ -63,7 +63,7 @@ public final class CpuBackend implements Backend {
 
   /**
    * The cells' tanh and σ ({@link CpuOptions#activations}): {@link VecCells}' vectorizable rational
-   * approximation (relative error under 3.4e-7; the default), or {@link CpuCells}' {@link
+   * approximation (relative error under 3.4e-7; the default), or {@link ExactCells}' {@link
    * Math#exp}-based reference (within one float ulp, 10-30x slower per activation).
    */
   private final CellLoops cells;
@@ -129,7 +129,7 @@ public final class CpuBackend implements Backend {
     this.fusedRnn = options.fusedRnn();
     this.cells =
         options.activations() == CpuOptions.Activations.EXACT
-            ? CpuCells.INSTANCE
+            ? ExactCells.INSTANCE
             : VecCells.INSTANCE;
     DnnlGemm.load();
     this.pool = new CpuMemoryPool(options.cacheBytes(), options.checkMemory());
@@ -970,7 +970,7 @@ public final class CpuBackend implements Backend {
         hid,
         1,
         (b, j0, j1) ->
-            CpuCells.rnnBackward(
+            ExactCells.rnnBackward(
                 act,
                 hs,
                 h.offset(),
@@ -1149,7 +1149,7 @@ public final class CpuBackend implements Backend {
         hid,
         8,
         (b, j0, j1) ->
-            CpuCells.gruBackward(
+            ExactCells.gruBackward(
                 ss,
                 saved.offset(),
                 saved.ld(),

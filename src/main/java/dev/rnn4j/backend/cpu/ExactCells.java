@@ -5,15 +5,17 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 
 /**
- * Fused recurrent-cell loops: the reference implementation of every cell kernel (the CUDA kernels
- * of the same names are tested against these). Each method handles rows [r0, r1) and columns [j0,
- * j1) of one time step so the caller can split work across threads. Gate orders and formulas are
- * documented on {@link dev.rnn4j.backend.Backend}. A row b is padding when {@code t >= len[b]}.
+ * Fused recurrent-cell loops with {@link Math#exp}-based activations ({@code
+ * CpuOptions.Activations.EXACT}): the reference implementation of every cell kernel (the CUDA
+ * kernels of the same names and {@link VecCells} are tested against these). Each method handles
+ * rows [r0, r1) and columns [j0, j1) of one time step so the caller can split work across threads.
+ * Gate orders and formulas are documented on {@link dev.rnn4j.backend.Backend}. A row b is padding
+ * when {@code t >= len[b]}.
  */
-final class CpuCells implements CellLoops {
-  static final CpuCells INSTANCE = new CpuCells();
+final class ExactCells implements CellLoops {
+  static final ExactCells INSTANCE = new ExactCells();
 
-  private CpuCells() {}
+  private ExactCells() {}
 
   @Override
   public void tanh(FloatBuffer x, FloatBuffer y, int lo, int hi) {
