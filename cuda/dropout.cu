@@ -1,7 +1,7 @@
 // dropout.cu — inverted dropout with a counter-based generator that reproduces
 // dev.rnn4j.util.CounterRng bit for bit (SplitMix64's finaliser over seed + (i + 1) * golden
 // ratio; Java's wrapping signed long arithmetic is the same bits as unsigned 64-bit here, and >>>
-// is the unsigned shift).  Reference: CpuBackend.dropout.
+// is the unsigned shift).  Reference: CpuElementwise.dropout (its loop: VecOps.dropout).
 //
 // mask[i] = u(seed, i) >= p ? keep : 0 with keep = 1 / (1 - p) computed by the host in float (so
 // both backends use the same rounded value); y[i] = x[i] * mask[i].  x, mask, y: n floats; y may

@@ -1,6 +1,7 @@
 // elementwise.cu — elementwise maps, strided 2-D copies and fills, bias rows, column sums, and the
-// sequence helpers (reverse, last step, key masks).  Reference: CpuBackend methods of the same
-// names.  Whole tensors are flat arrays of n elements; views are (pointer at offset, rows, cols, ld).
+// sequence helpers (reverse, last step, key masks).  Reference: CpuElementwise, methods of the
+// same names.  Whole tensors are flat arrays of n elements; views are (pointer at offset, rows,
+// cols, ld).
 // Every output is overwritten unless the name or comment says it accumulates.
 // Launch: 1-D grid-stride loops, any grid and block size, except sum_rows_f32 (see there).
 #include "common.cuh"

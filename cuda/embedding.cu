@@ -1,5 +1,5 @@
-// embedding.cu — embedding lookup and its gradient.  Reference: CpuBackend.embeddingGather /
-// embeddingScatterAdd.
+// embedding.cu — embedding lookup and its gradient.  Reference: CpuEmbedding.gather / scatterAdd
+// (Backend.embeddingGather / embeddingScatterAdd).
 //
 // table, dTable (V, E) row-major; ids int32 (N); out, dOut (N, E).
 // An id outside [0, V) is never read or written through: the row is zero-filled (gather) or skipped

@@ -1,5 +1,5 @@
 // gemm.cu — fallback single-precision GEMM for where cuBLAS cannot load (it needs only the driver).
-// Reference: CpuBackend.gemm / gemmStridedBatched (oneDNN sgemm); on the GPU, cuBLAS is preferred.
+// Reference: CpuGemmEngine.gemm / gemmStridedBatched (oneDNN sgemm); the GPU prefers cuBLAS.
 //
 // Row-major: C_i = alpha op(A_i) op(B_i) + beta C_i for i in [0, count), X_i = X + i * strideX,
 // op(A) (M, K), op(B) (K, N), C (M, N); element (r, c) of A is A[r * lda + c] (ta: op(A)(r, c) =

@@ -1,5 +1,5 @@
 // gru.cu — fused GRU cell, one time step, forward and backward.
-// Reference: CpuCells.gruForward / gruBackward (same formulas, same padding rules).
+// Reference: ExactCells.gruForward / gruBackward (same formulas, same padding rules).
 //
 // Gate order (r, z, n), PyTorch's, with b_hn inside r * (.). Row-major views (pointer at offset, ld):
 //   xGates (B, 3H)  x W_ih^T + b_ih          hGates (B, 3H)  h_{t-1} W_hh^T        bias (3H) b_hh

@@ -1,5 +1,5 @@
 // lstm.cu — fused LSTM cell, one time step, forward and backward.
-// Reference: CpuCells.lstmForward / lstmBackward (same names, same formulas, same padding rules).
+// Reference: ExactCells.lstmForward / lstmBackward (same names, same formulas, same padding rules).
 //
 // Gate order (i, f, g, o), PyTorch's. Shapes, row-major views (pointer at the view's offset, ld):
 //   gates  (B, 4H) ld gLd   forward in: x W_ih^T + b_ih + h_{t-1} W_hh^T; out: activated i, f, g, o

@@ -1,6 +1,6 @@
-// optim.cu — fused optimiser steps over flat parameter tensors.  Reference: CpuBackend.adamUpdate /
-// sgdUpdate (same float formulas; the host computes the bias corrections in double, as the CPU
-// does, and passes them in).
+// optim.cu — fused optimiser steps over flat parameter tensors.  Reference: CpuElementwise.adam /
+// sgd, looping in VecOps (same float formulas; the host computes the bias corrections in double,
+// as the CPU does, and passes them in).
 //
 // Adam / AdamW: m = b1 m + (1 - b1) g; v = b2 v + (1 - b2) g^2;
 //   w = w - stepSize m / (sqrt(v) invSqrtBc2 + eps) - lr wd w,

@@ -1,5 +1,5 @@
 // reductions.cu — whole-tensor reductions: sum, sum of squares (both accumulated in double) and a
-// finiteness check.  Reference: CpuBackend.sum / sumSquares / allFinite.
+// finiteness check.  Reference: CpuReductions.sum / allFinite.
 //
 // Two passes, deterministic for a fixed grid: reduce_partials_f32 writes one double per block into
 // partials[blockIdx.x]; reduce_finish_f64 (one block) adds `count` partials into result[0].

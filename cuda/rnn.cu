@@ -1,5 +1,5 @@
 // rnn.cu — fused Elman RNN cell (tanh or relu), one time step, forward and backward.
-// Reference: CpuCells.rnnForward / rnnBackward.
+// Reference: ExactCells.rnnForward / rnnBackward.
 //
 // Row-major views (pointer at offset, ld): pre (B, H) = x W_ih^T + b_ih + h_{t-1} W_hh^T;
 // bias (H) = b_hh; h (B, H); dh, dPre (B, H).  act: 0 = tanh, 1 = relu.

@@ -1,6 +1,6 @@
 // softmax.cu — row-wise softmax, log-softmax, softmax backward and the fused softmax /
 // cross-entropy loss with ignore index and label smoothing.
-// Reference: CpuLosses (softmaxRow, logSoftmaxRow, softmaxBackwardRow, crossEntropyRow,
+// Reference: CpuSoftmax (softmaxRow, logSoftmaxRow, softmaxBackwardRow, crossEntropyRow,
 // crossEntropyBackwardRow).
 //
 // Shapes: x, y, probs, dLogits (N, V) row-major contiguous; targets int32 (N); losses (N).

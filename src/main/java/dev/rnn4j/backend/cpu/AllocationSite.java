@@ -18,6 +18,7 @@ final class AllocationSite {
       java.util.Set.of(
           CpuTensor.class.getName(),
           CpuBackend.class.getName(),
+          CpuElementwise.class.getName(), // sumRows' row of ones, part of the backend's call
           CpuMemoryPool.class.getName(),
           AllocationSite.class.getName(),
           OpenTensorReport.class.getName(),

@@ -5,7 +5,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 
 /**
- * The cell loops that exist in two versions with the same arguments: {@link CpuCells}, the exact
+ * The cell loops that exist in two versions with the same arguments: {@link ExactCells}, the exact
  * reference, and {@link VecCells}, the vectorizable one with rational tanh/σ. {@link CpuBackend}
  * picks one when it is built ({@code rnn4j.cpu.activations}). Each call handles one row b and
  * columns [j0, j1) of one time step; gate orders and formulas are documented on {@link

@@ -361,7 +361,7 @@ final class DnnlSequence implements FusedSequence {
 
   /** A oneDNN memory over {@code t} from element {@code offset}; closed by the caller's list. */
   private static memory mem(List<memory> open, memory.desc d, Tensor t, long offset) {
-    memory m = new memory(d, ENGINE, CpuBackend.cpu(t).pointer().getPointer(offset));
+    memory m = new memory(d, ENGINE, CpuViews.cpu(t).pointer().getPointer(offset));
     open.add(m);
     return m;
   }
@@ -412,9 +412,9 @@ final class DnnlSequence implements FusedSequence {
   /** oneDNN's bias from PyTorch's two. */
   private Tensor bias(Tensor bIh, Tensor bHh) {
     Tensor b = be.zeros(biasGates * hid);
-    FloatBuffer o = CpuBackend.cpu(b).floats();
-    FloatBuffer bi = CpuBackend.cpu(bIh).floats();
-    FloatBuffer bh = CpuBackend.cpu(bHh).floats();
+    FloatBuffer o = CpuViews.cpu(b).floats();
+    FloatBuffer bi = CpuViews.cpu(bIh).floats();
+    FloatBuffer bh = CpuViews.cpu(bHh).floats();
     int h = hid;
     if (cell == SequenceCell.GRU) {
       for (int j = 0; j < h; j++) {
@@ -772,9 +772,9 @@ final class DnnlSequence implements FusedSequence {
 
   /** PyTorch's two bias gradients += a part's oneDNN bias gradient. */
   private void addBiasGrad(Tensor db, Tensor dbIh, Tensor dbHh) {
-    FloatBuffer d = CpuBackend.cpu(db).floats();
-    FloatBuffer gi = CpuBackend.cpu(dbIh).floats();
-    FloatBuffer gh = CpuBackend.cpu(dbHh).floats();
+    FloatBuffer d = CpuViews.cpu(db).floats();
+    FloatBuffer gi = CpuViews.cpu(dbIh).floats();
+    FloatBuffer gh = CpuViews.cpu(dbHh).floats();
     int h = hid;
     if (cell == SequenceCell.GRU) {
       for (int j = 0; j < h; j++) {

@@ -5,10 +5,10 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 
 /**
- * The cell loops of {@link CpuCells} (same arguments, same formulas) restructured for the JIT's
+ * The cell loops of {@link ExactCells} (same arguments, same formulas) restructured for the JIT's
  * auto-vectorizer: each row's columns are copied into heap arrays, every activation is evaluated by
  * straight-line array loops (no calls, no branches), and the results are copied back. {@link
- * CpuCells} stays the reference; {@code VecCellsTest} holds these to it.
+ * ExactCells} stays the reference; {@code VecCellsTest} holds these to it.
  *
  * <p>tanh is a rational function of x on [-9, 9] (beyond it tanh rounds to ±1 in float): tanh(x) ≈
  * x·P(x²)/Q(x²), P of degree 4 and Q of degree 4 in x², coefficients fitted here by iteratively
@@ -107,7 +107,7 @@ final class VecCells implements CellLoops {
 
   private static final int CHUNK = 1024;
 
-  /** RNN forward, as {@link CpuCells#rnnForward}. */
+  /** RNN forward, as {@link ExactCells#rnnForward}. */
   @Override
   public void rnnForward(
       Activation act,
@@ -123,8 +123,8 @@ final class VecCells implements CellLoops {
       int b,
       int j0,
       int j1) {
-    if (act != Activation.TANH || !CpuCells.valid(lengths, b, t)) {
-      CpuCells.INSTANCE.rnnForward(
+    if (act != Activation.TANH || !ExactCells.valid(lengths, b, t)) {
+      ExactCells.INSTANCE.rnnForward(
           act, pre, preOff, preLd, bias, h, hOff, hLd, lengths, t, b, j0, j1);
       return;
     }
@@ -138,7 +138,7 @@ final class VecCells implements CellLoops {
     h.put((int) (hOff + (long) b * hLd) + j0, a, 0, n);
   }
 
-  /** LSTM forward, as {@link CpuCells#lstmForward}. */
+  /** LSTM forward, as {@link ExactCells#lstmForward}. */
   @Override
   public void lstmForward(
       FloatBuffer g,
@@ -160,8 +160,8 @@ final class VecCells implements CellLoops {
       int b,
       int j0,
       int j1) {
-    if (!CpuCells.valid(lengths, b, t)) {
-      CpuCells.INSTANCE.lstmForward(
+    if (!ExactCells.valid(lengths, b, t)) {
+      ExactCells.INSTANCE.lstmForward(
           g, gOff, gLd, bias, hidden, cPrev, cpOff, cpLd, c, cOff, cLd, h, hOff, hLd, lengths, t, b,
           j0, j1);
       return;
@@ -203,7 +203,7 @@ final class VecCells implements CellLoops {
     g.put(gp + 3 * hidden, o, 0, n);
   }
 
-  /** LSTM backward, as {@link CpuCells#lstmBackward}. */
+  /** LSTM backward, as {@link ExactCells#lstmBackward}. */
   @Override
   public void lstmBackward(
       FloatBuffer g,
@@ -228,8 +228,8 @@ final class VecCells implements CellLoops {
       int b,
       int j0,
       int j1) {
-    if (!CpuCells.valid(lengths, b, t)) {
-      CpuCells.INSTANCE.lstmBackward(
+    if (!ExactCells.valid(lengths, b, t)) {
+      ExactCells.INSTANCE.lstmBackward(
           g, gOff, gLd, hidden, c, cOff, cLd, cPrev, cpOff, cpLd, dh, dhOff, dhLd, dc, dg, dgOff,
           dgLd, lengths, t, b, j0, j1);
       return;
@@ -275,7 +275,7 @@ final class VecCells implements CellLoops {
     dc.put(dcp, dct, 0, n);
   }
 
-  /** GRU forward, as {@link CpuCells#gruForward}. */
+  /** GRU forward, as {@link ExactCells#gruForward}. */
   @Override
   public void gruForward(
       FloatBuffer xg,
@@ -300,8 +300,8 @@ final class VecCells implements CellLoops {
       int b,
       int j0,
       int j1) {
-    if (!CpuCells.valid(lengths, b, t)) {
-      CpuCells.INSTANCE.gruForward(
+    if (!ExactCells.valid(lengths, b, t)) {
+      ExactCells.INSTANCE.gruForward(
           xg, xOff, xLd, hg, hgOff, hgLd, bias, hidden, hPrev, hpOff, hpLd, h, hOff, hLd, saved,
           sOff, sLd, lengths, t, b, j0, j1);
       return;

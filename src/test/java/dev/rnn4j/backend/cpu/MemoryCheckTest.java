@@ -29,7 +29,7 @@ class MemoryCheckTest {
   void writePastTheEndIsCaughtAtClose() {
     try (CpuBackend be = checking()) {
       Tensor t = be.zeros(2, 3);
-      FloatPointer p = CpuBackend.cpu(t).pointer();
+      FloatPointer p = CpuViews.cpu(t).pointer();
       p.put(6, 1f); // element 6 of 6: one past the end
       IllegalStateException e = assertThrows(IllegalStateException.class, t::close);
       String m = e.getMessage();
@@ -46,7 +46,7 @@ class MemoryCheckTest {
   void writeBeforeTheStartIsCaught() {
     try (CpuBackend be = checking()) {
       Tensor t = be.zeros(5);
-      FloatPointer p = CpuBackend.cpu(t).pointer();
+      FloatPointer p = CpuViews.cpu(t).pointer();
       p.put(-3, 2f);
       IllegalStateException e = assertThrows(IllegalStateException.class, t::close);
       assertTrue(e.getMessage().contains("3 float(s) before the start"), e.getMessage());
@@ -57,7 +57,7 @@ class MemoryCheckTest {
   void damageOfAnOpenTensorIsCaughtWhenTheBackendCloses() {
     CpuBackend be = checking();
     Tensor t = be.zeros(4, 4);
-    CpuBackend.cpu(t).pointer().put(16 + 2, 3f);
+    CpuViews.cpu(t).pointer().put(16 + 2, 3f);
     IllegalStateException e = assertThrows(IllegalStateException.class, be::close);
     assertTrue(e.getMessage().contains("tensor [4, 4] FLOAT32"), e.getMessage());
     assertTrue(e.getMessage().contains("2 float(s) past the end"), e.getMessage());
@@ -68,7 +68,7 @@ class MemoryCheckTest {
   void writeAfterCloseIsCaughtWhenTheBlockIsReused() {
     try (CpuBackend be = checking()) {
       Tensor t = be.zeros(3000);
-      FloatPointer p = CpuBackend.cpu(t).pointer();
+      FloatPointer p = CpuViews.cpu(t).pointer();
       t.close();
       p.put(7, 1f); // a use after close
       IllegalStateException e = assertThrows(IllegalStateException.class, () -> be.zeros(3000));
@@ -146,8 +146,8 @@ class MemoryCheckTest {
           try (Tensor a = be.zeros(64);
               Tensor b = be.zeros(64)) {
             assertNotEquals(
-                CpuBackend.cpu(a).pointer().address(),
-                CpuBackend.cpu(b).pointer().address(),
+                CpuViews.cpu(a).pointer().address(),
+                CpuViews.cpu(b).pointer().address(),
                 "two open tensors share one block: a racing close gave it back twice (round "
                     + round
                     + ", checking "

@@ -10,8 +10,8 @@ import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 /**
- * The vectorizable cells against the {@link CpuCells} reference. Tolerance for cell outputs: 1e-6 +
- * 1e-5·|ref|: the approximate tanh has relative error 3.4e-7 and σ absolute error 2.5e-7, and a
+ * The vectorizable cells against the {@link ExactCells} reference. Tolerance for cell outputs: 1e-6
+ * + 1e-5·|ref|: the approximate tanh has relative error 3.4e-7 and σ absolute error 2.5e-7, and a
  * cell adds products of a few of them (c = f·c' + i·g, h = o·tanh(c)) on values up to ~10.
  */
 class VecCellsTest {
@@ -99,7 +99,7 @@ class VecCellsTest {
     for (int b = 0; b < rows; b++) {
       for (int j0 = 0; j0 < H; j0 += 128) {
         int j1 = Math.min(H, j0 + 128);
-        CpuCells.INSTANCE.lstmForward(
+        ExactCells.INSTANCE.lstmForward(
             g[0], 0, ld, bias, H, cPrev, 0, H, c[0], 0, H, h[0], 0, H, LENGTHS, T, b, j0, j1);
         VecCells.INSTANCE.lstmForward(
             g[1], 0, ld, bias, H, cPrev, 0, H, c[1], 0, H, h[1], 0, H, LENGTHS, T, b, j0, j1);
@@ -115,7 +115,7 @@ class VecCellsTest {
     for (int b = 0; b < rows; b++) {
       for (int j0 = 0; j0 < H; j0 += 128) {
         int j1 = Math.min(H, j0 + 128);
-        CpuCells.INSTANCE.lstmBackward(
+        ExactCells.INSTANCE.lstmBackward(
             g[0], 0, ld, H, c[0], 0, H, cPrev, 0, H, dh, 0, H, dc[0], dg[0], 0, ld, LENGTHS, T, b,
             j0, j1);
         VecCells.INSTANCE.lstmBackward(
@@ -141,13 +141,13 @@ class VecCellsTest {
     for (int b = 0; b < rows; b++) {
       for (int j0 = 0; j0 < H; j0 += 128) {
         int j1 = Math.min(H, j0 + 128);
-        CpuCells.INSTANCE.gruForward(
+        ExactCells.INSTANCE.gruForward(
             xg, 0, 3 * H, hg, 0, 3 * H, bias, H, hPrev, 0, H, h[0], 0, H, saved[0], 0, 4 * H,
             LENGTHS, T, b, j0, j1);
         VecCells.INSTANCE.gruForward(
             xg, 0, 3 * H, hg, 0, 3 * H, bias, H, hPrev, 0, H, h[1], 0, H, saved[1], 0, 4 * H,
             LENGTHS, T, b, j0, j1);
-        CpuCells.INSTANCE.rnnForward(
+        ExactCells.INSTANCE.rnnForward(
             Activation.TANH, xg, 0, 3 * H, bias, rh[0], 0, H, LENGTHS, T, b, j0, j1);
         VecCells.INSTANCE.rnnForward(
             Activation.TANH, xg, 0, 3 * H, bias, rh[1], 0, H, LENGTHS, T, b, j0, j1);
