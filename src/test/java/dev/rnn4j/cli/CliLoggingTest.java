@@ -22,8 +22,20 @@ class CliLoggingTest {
   private record Child(int code, String err) {}
 
   private static Child lstmDemo(String backend) throws IOException, InterruptedException {
+    return lstmDemo(backend, false);
+  }
+
+  /** As {@link #lstmDemo(String)}, optionally with the JCuda jars left off the class path. */
+  private static Child lstmDemo(String backend, boolean withoutJCuda)
+      throws IOException, InterruptedException {
     String cp =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
+    if (withoutJCuda) {
+      cp =
+          java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
+              .filter(e -> !e.contains("jcuda"))
+              .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    }
     List<String> cmd =
         List.of(
             Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -71,5 +83,20 @@ class CliLoggingTest {
                         || l.startsWith("INFO rnn4j: CUDA backend on ")),
         c.err());
     assertTrue(c.err().lines().noneMatch(l -> l.startsWith("SLF4J")), c.err());
+  }
+
+  /** A CPU-only project has no JCuda (optional): asking for CUDA says what to add. */
+  @Test
+  void cudaWithoutJCudaSaysWhatToAddAndAutoFallsBack() throws Exception {
+    Child cuda = lstmDemo("cuda", true);
+    assertTrue(cuda.code() != 0, cuda.err());
+    assertTrue(
+        cuda.err().contains("JCuda is not on the class path")
+            && cuda.err().contains("org.jcuda:jcuda-natives:12.6.0"),
+        cuda.err());
+    Child auto = lstmDemo("auto", true);
+    assertEquals(0, auto.code(), auto.err());
+    assertTrue(
+        auto.err().contains("CUDA is unavailable: JCuda is not on the class path"), auto.err());
   }
 }
