@@ -33,9 +33,10 @@ def forced_log_probs(model, src, out):
     s = torch.tensor([src], dtype=torch.long)
     memory, keys, mask, (h, c) = model.encode(s, torch.tensor([len(src)]))
     feed = h.new_zeros(1, 1, model.cfg["decoder_hidden"]) if model.feeding else None
-    state, prev, lps = (h, c, feed), rt.BOS, []
+    cov = h.new_zeros(1, 1, len(src)) if model.covered else None
+    state, prev, lps = (h, c, feed, cov), rt.BOS, []
     for y in out + [rt.EOS]:
-        logp, state = model.decode_step(memory, keys, mask, torch.tensor([prev]), state)
+        logp, state = model.decode_step(memory, keys, mask, torch.tensor([prev]), state, s)
         lps.append(float(logp[0, y]))
         prev = y
     return lps

@@ -83,9 +83,10 @@ def check_config(cfg):
         raise ValueError("input feeding needs DOT, GENERAL or CONCAT attention")
     if cfg.get("tie_embeddings") and cfg["embed_size"] != cfg["decoder_hidden"]:
         raise ValueError("tied embeddings need embed_size == decoder_hidden")
-    for feature in ("share_embeddings", "copy_attention"):
-        if cfg.get(feature):
-            raise ValueError(f"{feature} is not in this PyTorch twin yet; it loads models without it")
+    if (cfg.get("share_embeddings") or cfg.get("copy_attention")) and cfg["src_vocab"] != cfg["tgt_vocab"]:
+        raise ValueError("shared embeddings and copy attention need one joint vocabulary")
+    if (cfg.get("copy_attention") or cfg.get("coverage_attention")) and cfg["attention"] == "NONE":
+        raise ValueError("copy and coverage attention need an attention type")
 
 
 # ------------------------------------------------------------------ modules
@@ -110,10 +111,20 @@ class Bridge(nn.Module):
         self.c = nn.Linear(memory, hidden) if lstm else None
 
 
-class Attention(nn.Module):
-    """attention.*: LuongAttention's parameters (no biases)."""
+class Weight(nn.Module):
+    """A bare (rows, cols) weight under the name `weight` (attention.coverage.weight)."""
 
-    def __init__(self, kind, memory, hidden):
+    def __init__(self, rows, cols):
+        super().__init__()
+        self.weight = nn.Parameter(torch.empty(rows, cols))
+        nn.init.uniform_(self.weight, -1 / math.sqrt(cols), 1 / math.sqrt(cols))
+
+
+class Attention(nn.Module):
+    """attention.*: LuongAttention's parameters (no biases); with coverage, attention.coverage.weight
+    (1, H) inside the additive score's tanh, or (1, 1) added to the bilinear scores."""
+
+    def __init__(self, kind, memory, hidden, coverage=False):
         super().__init__()
         self.kind = kind
         self.linear_in = nn.Linear(memory, hidden, bias=False) if kind == "GENERAL" else None
@@ -122,6 +133,7 @@ class Attention(nn.Module):
         self.linear_query = nn.Linear(hidden, hidden, bias=False) if additive else None
         self.linear_context = nn.Linear(memory, hidden, bias=False) if additive else None
         self.v = nn.Linear(hidden, 1, bias=False) if additive else None
+        self.coverage = Weight(1, hidden if additive else 1) if coverage else None
 
     def keys(self, memory):
         """(B, S, H): the memory itself (dot), memory W_a^T (general) or memory W_k^T (additive)."""
@@ -129,13 +141,18 @@ class Attention(nn.Module):
             return memory
         return (self.linear_in or self.linear_context)(memory)
 
-    def attend(self, memory, keys, src_mask, queries):
-        """Weights (B, T, S) and context (B, T, M) for queries (B, T, H); src_mask (B, S) True at PAD."""
+    def attend(self, memory, keys, src_mask, queries, coverage=None):
+        """Weights (B, T, S) and context (B, T, M) for queries (B, T, H); src_mask (B, S) True at PAD;
+        coverage (B, T, S) where the scores read one."""
         if self.linear_query is not None:
-            energy = torch.tanh(self.linear_query(queries).unsqueeze(2) + keys.unsqueeze(1))
-            scores = self.v(energy).squeeze(-1)  # (B, T, S)
+            pre = self.linear_query(queries).unsqueeze(2) + keys.unsqueeze(1)  # (B, T, S, H)
+            if coverage is not None:
+                pre = pre + coverage.unsqueeze(-1) * self.coverage.weight.view(1, 1, 1, -1)
+            scores = self.v(torch.tanh(pre)).squeeze(-1)  # (B, T, S)
         else:
             scores = torch.bmm(queries, keys.transpose(1, 2))
+            if coverage is not None:
+                scores = scores + coverage * self.coverage.weight[0, 0]
         scores = scores.masked_fill(src_mask.unsqueeze(1), float("-inf"))
         weights = torch.softmax(scores, dim=-1)
         return weights, torch.bmm(weights, memory)
@@ -146,10 +163,12 @@ class Attention(nn.Module):
 
 
 class Generator(nn.Module):
-    """generator.weight (V, H) (absent when tied to decoder.embedding.weight) and generator.bias."""
+    """generator.weight (V, H) (absent when tied to decoder.embedding.weight), generator.bias, and
+    with copy attention the switch generator.copy (p_gen = sigmoid(w . h~ + b))."""
 
-    def __init__(self, hidden, vocab, tied):
+    def __init__(self, hidden, vocab, tied, copy=False):
         super().__init__()
+        self.copy = nn.Linear(hidden, 1) if copy else None
         self.weight = None if tied else nn.Parameter(torch.empty(vocab, hidden))
         self.bias = nn.Parameter(torch.empty(vocab))
         bound = 1 / math.sqrt(hidden)
@@ -171,6 +190,8 @@ class Rnn4jSeq2Seq(nn.Module):
         self.memory_size = c["encoder_hidden"] * self.dirs
         self.att_kind = c["attention"]
         self.feeding = bool(c.get("input_feeding"))
+        self.copying = bool(c.get("copy_attention"))
+        self.covered = bool(c.get("coverage_attention"))
         e, hd = c["embed_size"], c["decoder_hidden"]
         dec_in = e + (self.memory_size if self.att_kind == "BAHDANAU" else hd if self.feeding else 0)
         self.encoder = Embedded(c["src_vocab"], e, c["cell"], e, c["encoder_hidden"],
@@ -178,9 +199,11 @@ class Rnn4jSeq2Seq(nn.Module):
         self.bridge = Bridge(self.memory_size, hd, self.lstm)
         self.decoder = Embedded(c["tgt_vocab"], e, c["cell"], dec_in, hd, c["decoder_layers"],
                                 False, c["dropout"])
-        self.attention = None if self.att_kind == "NONE" else Attention(self.att_kind,
-                                                                        self.memory_size, hd)
-        self.generator = Generator(hd, c["tgt_vocab"], bool(c.get("tie_embeddings")))
+        if c.get("share_embeddings"):
+            self.decoder.embedding = self.encoder.embedding  # one table; load_rnn4j aliases its key
+        self.attention = None if self.att_kind == "NONE" else Attention(
+            self.att_kind, self.memory_size, hd, self.covered)
+        self.generator = Generator(hd, c["tgt_vocab"], bool(c.get("tie_embeddings")), self.copying)
         self.dropout = nn.Dropout(c["dropout"])
         self.embedding_dropout = nn.Dropout(c.get("embedding_dropout", 0.0))
 
@@ -189,6 +212,18 @@ class Rnn4jSeq2Seq(nn.Module):
     def logits(self, h_tilde):
         w = self.generator.weight if self.generator.weight is not None else self.decoder.embedding.weight
         return F.linear(self.dropout(h_tilde), w, self.generator.bias)
+
+    def log_probs(self, h_tilde, weights, src):
+        """log p (.., V): the softmax of the logits, or with copy attention the pointer-generator
+        mixture p_gen softmax + (1 - p_gen) sum over the source positions holding w of the weights."""
+        if not self.copying:
+            return torch.log_softmax(self.logits(h_tilde), dim=-1)
+        x = self.dropout(h_tilde)
+        gate = torch.sigmoid(self.generator.copy(x))  # (.., 1)
+        mix = gate * torch.softmax(self.logits(h_tilde), dim=-1)
+        ids = src.unsqueeze(1).expand(weights.shape) if weights.dim() == 3 else src
+        mix = mix.scatter_add(-1, ids, (1 - gate) * weights)
+        return torch.log(mix.clamp_min(1e-30))
 
     def encode(self, src, src_lengths):
         """memory (B, S, M), keys, source PAD mask (B, S) and the decoder's initial state (h0, c0)."""
@@ -230,41 +265,46 @@ class Rnn4jSeq2Seq(nn.Module):
         """Teacher-forced log-probabilities (B, T, V) of tgt_in = [BOS, y_1 .. y_n] (PAD after)."""
         memory, keys, mask, (h, c) = self.encode(src, src_lengths)
         y = self.embedding_dropout(self.decoder.embedding(tgt_in))
-        if self.att_kind == "BAHDANAU":
-            outs = []
-            for t in range(y.shape[1]):
-                _, ctx = self.attention.attend(memory, keys, mask, h[-1].unsqueeze(1))
-                out, h, c = self._rnn(torch.cat([y[:, t:t + 1], ctx], dim=-1), h, c)
-                outs.append(self.attention.readout(ctx, out))
-            h_tilde = torch.cat(outs, dim=1)
-        elif self.feeding:
-            outs = []
+        if self.att_kind == "BAHDANAU" or self.feeding or self.covered:
+            outs, weights = [], []
             prev = y.new_zeros(y.shape[0], 1, self.cfg["decoder_hidden"])
+            cov = y.new_zeros(y.shape[0], 1, src.shape[1]) if self.covered else None
             for t in range(y.shape[1]):
-                out, h, c = self._rnn(torch.cat([y[:, t:t + 1], prev], dim=-1), h, c)
-                _, ctx = self.attention.attend(memory, keys, mask, out)
+                if self.att_kind == "BAHDANAU":
+                    w, ctx = self.attention.attend(memory, keys, mask, h[-1].unsqueeze(1), cov)
+                    out, h, c = self._rnn(torch.cat([y[:, t:t + 1], ctx], dim=-1), h, c)
+                else:
+                    x = torch.cat([y[:, t:t + 1], prev], dim=-1) if self.feeding else y[:, t:t + 1]
+                    out, h, c = self._rnn(x, h, c)
+                    w, ctx = self.attention.attend(memory, keys, mask, out, cov)
                 prev = self.attention.readout(ctx, out)
                 outs.append(prev)
-            h_tilde = torch.cat(outs, dim=1)
+                weights.append(w)
+                if cov is not None:
+                    cov = cov + w
+            h_tilde, weights = torch.cat(outs, dim=1), torch.cat(weights, dim=1)
         else:
             # Steps past a target's length see padding; the loss ignores them, as rnn4j's does.
             out, _, _ = self._rnn(y, h, c)
+            weights = None
             if self.attention is None:
                 h_tilde = out
             else:
-                _, ctx = self.attention.attend(memory, keys, mask, out)
+                weights, ctx = self.attention.attend(memory, keys, mask, out)
                 h_tilde = self.attention.readout(ctx, out)
-        return torch.log_softmax(self.logits(h_tilde), dim=-1)
+        return self.log_probs(h_tilde, weights, src)
 
     # ---------------------------------------------------------------- inference
 
-    def decode_step(self, memory, keys, mask, prev, state):
+    def decode_step(self, memory, keys, mask, prev, state, src=None):
         """One step for N hypotheses whose sources are rows of memory (N, S, M): prev (N) ids,
-        state (h, c, feed). Returns log-probabilities (N, V) and the next state."""
-        h, c, feed = state
+        state (h, c, feed, coverage), src (N, S) their source ids (copy attention). Returns
+        log-probabilities (N, V) and the next state."""
+        h, c, feed, cov = state
         y = self.decoder.embedding(prev).unsqueeze(1)  # (N, 1, E)
+        w = None
         if self.att_kind == "BAHDANAU":
-            _, ctx = self.attention.attend(memory, keys, mask, h[-1].unsqueeze(1))
+            w, ctx = self.attention.attend(memory, keys, mask, h[-1].unsqueeze(1), cov)
             out, h, c = self._rnn(torch.cat([y, ctx], dim=-1), h, c)
             h_tilde = self.attention.readout(ctx, out)
         else:
@@ -272,10 +312,10 @@ class Rnn4jSeq2Seq(nn.Module):
             out, h, c = self._rnn(x, h, c)
             h_tilde = out
             if self.attention is not None:
-                _, ctx = self.attention.attend(memory, keys, mask, out)
+                w, ctx = self.attention.attend(memory, keys, mask, out, cov)
                 h_tilde = self.attention.readout(ctx, out)
-        logp = torch.log_softmax(self.logits(h_tilde.squeeze(1)), dim=-1)
-        return logp, (h, c, h_tilde if self.feeding else None)
+        logp = self.log_probs(h_tilde.squeeze(1), None if w is None else w.squeeze(1), src)
+        return logp, (h, c, h_tilde if self.feeding else None, None if cov is None else cov + w)
 
 
 # ------------------------------------------------------------------ beam search (Translator.java)
@@ -316,7 +356,8 @@ def _translate_batch(model, sources, k, alpha, ratio, extra, n_best):
     lens = torch.tensor([len(s) for s in sources], dtype=torch.long)
     memory, keys, mask, (h, c) = model.encode(src, lens)
     feed = h.new_zeros(n, 1, model.cfg["decoder_hidden"]) if model.feeding else None
-    state = (h, c, feed)
+    cov = h.new_zeros(n, 1, s_len) if model.covered else None
+    state = (h, c, feed, cov)
     v = model.cfg["tgt_vocab"]
     cand = min(k + 1, v)
     finished = [[] for _ in range(n)]
@@ -325,7 +366,7 @@ def _translate_batch(model, sources, k, alpha, ratio, extra, n_best):
         rows = torch.tensor([l[0] for l in live], dtype=torch.long)
         prev = torch.tensor([l[1][-1] if l[1] else BOS for l in live], dtype=torch.long)
         logp, state = model.decode_step(memory[rows], None if keys is None else keys[rows],
-                                        mask[rows], prev, state)
+                                        mask[rows], prev, state, src[rows])
         # Each hypothesis's top min(k+1, V) tokens, ordered as rnn4j's topK: by log-probability,
         # the lower id first among equal ones (torch.topk may pick another id only for a tie at the
         # cut, which needs two exactly equal float32 log-probabilities).
@@ -347,8 +388,9 @@ def _translate_batch(model, sources, k, alpha, ratio, extra, n_best):
         live = next_live
         if live:
             idx = torch.tensor(parents, dtype=torch.long)
-            h, c, feed = state
-            state = (h[:, idx], None if c is None else c[:, idx], None if feed is None else feed[idx])
+            h, c, feed, cov = state
+            state = (h[:, idx], None if c is None else c[:, idx], None if feed is None else feed[idx],
+                     None if cov is None else cov[idx])
     out = []
     for f in finished:
         f = sorted(f, key=lambda d: -d[2])
@@ -461,7 +503,10 @@ def load_rnn4j(model_dir, vocabularies=True):
         raise ValueError(f"{model_dir}/config.json: format {cfg.get('format')} version"
                          f" {cfg.get('version')}, expected rnn4j-seq2seq version 1")
     model = Rnn4jSeq2Seq(cfg["model"])
-    model.load_state_dict(read_safetensors(os.path.join(model_dir, "model.safetensors")), strict=True)
+    state = read_safetensors(os.path.join(model_dir, "model.safetensors"))
+    if cfg["model"].get("share_embeddings"):
+        state["decoder.embedding.weight"] = state["encoder.embedding.weight"]  # one shared table
+    model.load_state_dict(state, strict=True)
     model.eval()
     if not vocabularies:
         return model, None, None

@@ -7,6 +7,7 @@
 # last epoch's model (last/) must equal the one rnn4j printed (4 decimals). Prints PASS/FAIL per
 # configuration and check; exits 1 on any FAIL. Needs Debian's PyTorch (/usr/bin/python3).
 #   scripts/dev/check_torch_twin.sh [WORK_DIR]      (default /tmp/rnn4j-torch-twin)
+#   ONLY=REGEX runs only the configurations whose names match.
 set -uo pipefail
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 work="${1:-/tmp/rnn4j-torch-twin}"
@@ -28,8 +29,9 @@ PY
 common=(--train "$work/train.tsv" --dev "$work/dev.tsv" --encoder-hidden 16 --decoder-hidden 32
         --epochs 8 --batch-size 16 --lr 0.01 --patience 0 --backend cpu --threads 1)
 fail=0
-while IFS='|' read -r name flags; do
+while IFS='|' read -r name flags <&3; do
   [ -z "$name" ] && continue
+  if [ -n "${ONLY:-}" ] && ! [[ $name =~ $ONLY ]]; then continue; fi
   out="$work/m-$name"
   rm -rf "$out"
   # shellcheck disable=SC2086
@@ -94,7 +96,7 @@ PY
       fail=1
     fi
   done
-done <<'LIST'
+done 3<<'LIST'
 lstm-general-2x2|--embed 16
 lstm-feed|--embed 16 --input-feeding
 gru-dot|--embed 16 --cell gru --attention dot
@@ -103,6 +105,10 @@ gru-concat-2x1|--embed 16 --cell gru --attention concat --encoder-layers 2 --dec
 lstm-none-1x2-uni|--embed 16 --attention none --encoder-layers 1 --decoder-layers 2 --unidirectional
 rnn-tanh-tied-feed|--embed 32 --cell rnn_tanh --tie-embeddings --input-feeding --attention general
 rnn-relu-concat-feed|--embed 16 --cell rnn_relu --attention concat --input-feeding --encoder-layers 1 --decoder-layers 1
+lstm-copy-feed|--embed 16 --copy-attention --input-feeding
+gru-copy-coverage-concat|--embed 16 --cell gru --attention concat --copy-attention --coverage-attention --coverage-loss 0.5
+lstm-shared-tied-copy-bahdanau|--embed 32 --attention bahdanau --share-embeddings --tie-embeddings --copy-attention --coverage-attention
+lstm-coverage-dot|--embed 16 --attention dot --coverage-attention --encoder-layers 1 --decoder-layers 1
 LIST
 [ $fail = 0 ] && echo "ALL PASS" || echo "SOME FAIL"
 exit $fail
