@@ -93,4 +93,47 @@ final class CopyGenerator implements Module {
       }
     }
   }
+
+  /**
+   * {@link #mix} from the generator's log-probabilities, in place and without a logarithm per
+   * entry: an entry no source position copies becomes log p_gen + log p (floored at log {@link
+   * CopyLoss#MIN_PROB}), and only the at most S copied entries of a row are computed in full,
+   * log(p_gen · p + (1 − p_gen) · copy). Equal to {@link #mix} up to float rounding, and more exact
+   * for probabilities below float's range in p.
+   *
+   * @param logp (N, V) log-softmax of the logits, replaced by the mixture's log-probabilities
+   */
+  static void mixLog(float[] logp, float[] gate, float[] attn, int[] srcIds, int[] lengths, int s) {
+    int n = gate.length;
+    int v = logp.length / n;
+    float floor = (float) Math.log(CopyLoss.MIN_PROB);
+    double[] mass = new double[v];
+    int[] touched = new int[s];
+    float[] exact = new float[s];
+    for (int r = 0; r < n; r++) {
+      int off = r * v;
+      double g = gate[r];
+      int k = 0;
+      for (int i = 0; i < lengths[r]; i++) {
+        int w = srcIds[r * s + i];
+        if (mass[w] == 0) {
+          touched[k++] = w;
+        }
+        mass[w] += (1 - g) * attn[r * s + i];
+      }
+      for (int j = 0; j < k; j++) {
+        int w = touched[j];
+        double p = g * Math.exp(logp[off + w]) + mass[w];
+        exact[j] = (float) Math.log(Math.max(CopyLoss.MIN_PROB, p));
+        mass[w] = 0;
+      }
+      float lg = (float) Math.log(g);
+      for (int w = off; w < off + v; w++) {
+        logp[w] = Math.max(floor, logp[w] + lg);
+      }
+      for (int j = 0; j < k; j++) {
+        logp[off + touched[j]] = exact[j];
+      }
+    }
+  }
 }

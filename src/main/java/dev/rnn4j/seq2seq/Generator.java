@@ -244,17 +244,17 @@ final class Generator implements Module {
   }
 
   /**
-   * logits (N, V) → log of the pointer-generator mixture, computed on the host (the mixture needs
-   * the whole row; a device kernel for it is future work).
+   * logits (N, V) → log of the pointer-generator mixture: the log-softmax on the backend, the
+   * mixture on the host ({@link CopyGenerator#mixLog}: one addition per entry, a logarithm only for
+   * the copied ones; a device kernel for it is future work).
    */
   private void mixCopy(Tensor hTilde, Tensor attnWeights, Tensor logits, CopySources sources) {
-    be.softmax(logits, logits);
-    float[] probs = be.download(logits);
+    be.logSoftmax(logits, logits);
+    float[] logp = be.download(logits);
     float[] gate = copy.gate(hTilde);
     float[] attn = be.download(attnWeights);
-    float[] out = new float[probs.length];
-    CopyGenerator.mix(probs, gate, attn, sources.ids(), sources.lengths(), sources.srcLen(), out);
-    try (Tensor u = be.upload(out, gate.length, cfg.tgtVocab())) {
+    CopyGenerator.mixLog(logp, gate, attn, sources.ids(), sources.lengths(), sources.srcLen());
+    try (Tensor u = be.upload(logp, gate.length, cfg.tgtVocab())) {
       be.copy(u, logits);
     }
   }
