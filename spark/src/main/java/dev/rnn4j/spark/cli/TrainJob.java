@@ -182,8 +182,18 @@ final class TrainJob implements Callable<Integer> {
       } else {
         srcTok = tokenizer(srcTokenizer, "--src-tokenizer");
         tgtTok = tokenizer(tgtTokenizer, "--tgt-tokenizer");
-        srcVocab = Vocabulary.build(TokenCounts.count(trainDf, sc, srcTok), minFreq, maxVocab);
-        tgtVocab = Vocabulary.build(TokenCounts.count(trainDf, tc, tgtTok), minFreq, maxVocab);
+        java.util.Map<String, Long> srcCounts = TokenCounts.count(trainDf, sc, srcTok);
+        java.util.Map<String, Long> tgtCounts = TokenCounts.count(trainDf, tc, tgtTok);
+        if (modelOptions.needsJointVocabulary()) {
+          // Shared embeddings and copy attention read one vocabulary for both sides.
+          java.util.Map<String, Long> both = new java.util.HashMap<>(srcCounts);
+          tgtCounts.forEach((k, n) -> both.merge(k, n, Long::sum));
+          srcVocab = Vocabulary.build(both, minFreq, maxVocab);
+          tgtVocab = srcVocab;
+        } else {
+          srcVocab = Vocabulary.build(srcCounts, minFreq, maxVocab);
+          tgtVocab = Vocabulary.build(tgtCounts, minFreq, maxVocab);
+        }
         config = modelOptions.config(srcVocab.size(), tgtVocab.size());
       }
       int parts = partitions != null ? partitions : jsc.defaultParallelism();
