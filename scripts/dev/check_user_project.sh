@@ -3,8 +3,8 @@
 #   1. resolves its dependencies for linux-arm64, macosx-arm64 and windows-x86_64 (with
 #      -Djavacpp.platform, as the JavaCPP presets document) and checks that each gets oneDNN's
 #      natives for that platform only, and no JCuda;
-#   2. on this machine (linux-x86_64), compiles and runs the README's seq2seq toy example against
-#      the project's class path (no JCuda on it) and checks its promised output;
+#   2. on this machine (linux-x86_64), compiles and runs every Java block of the README against the
+#      project's class path (no JCuda on it) and checks the output a block promises;
 #   3. prints the size of a CPU-only user's dependencies.
 # Needs network access to Maven Central for the other platforms' natives (resolution only: running
 # needs those machines).
@@ -48,23 +48,34 @@ if tr ':' '\n' <<<"$cp" | grep -q 'jcuda'; then
   fail=1
 fi
 mkdir -p "$dir/src"
-# The README's toy example, verbatim, inside a main().
-awk '/^```java$/{n++; inblock=1; next} /^```$/{inblock=0} inblock && n==3' "$root/README.md" > "$dir/block.txt"
-{
-  echo 'import dev.rnn4j.backend.*; import dev.rnn4j.nn.*; import dev.rnn4j.seq2seq.*;'
-  echo 'import dev.rnn4j.train.*; import java.util.*;'
-  echo 'public class Toy { public static void main(String[] a) throws Exception {'
-  cat "$dir/block.txt"
-  echo '}}'
-} > "$dir/src/Toy.java"
-javac -d "$dir/classes" -cp "$cp" "$dir/src/Toy.java"
-out="$(java --enable-native-access=ALL-UNNAMED -cp "$dir/classes:$cp" Toy 2>"$dir/stderr.txt" | tr '\n' ' ')"
-echo "toy example printed: $out"
-if [ "$out" != "[5, 7, 9] [6, 8, 10] [4, 9, 12] " ]; then
-  echo "check_user_project: the README's toy example printed something else" >&2
-  cat "$dir/stderr.txt" >&2
-  fail=1
-fi
+# Every Java block of the README, verbatim, inside a main(); run in the project directory.
+blocks="$(grep -c '^```java$' "$root/README.md")"
+for n in $(seq 1 "$blocks"); do
+  awk -v want="$n" '/^```java$/{k++; inblock=1; next} /^```$/{inblock=0} inblock && k==want' \
+    "$root/README.md" > "$dir/block$n.txt"
+  {
+    echo 'import dev.rnn4j.backend.*; import dev.rnn4j.io.*; import dev.rnn4j.nn.*;'
+    echo 'import dev.rnn4j.seq2seq.*; import dev.rnn4j.tensor.*; import dev.rnn4j.train.*;'
+    echo 'import java.nio.file.*; import java.util.*;'
+    echo "public class Block$n { public static void main(String[] a) throws Exception {"
+    cat "$dir/block$n.txt"
+    echo '}}'
+  } > "$dir/src/Block$n.java"
+done
+javac -d "$dir/classes" -cp "$cp" "$dir"/src/Block*.java
+for n in $(seq 1 "$blocks"); do
+  out="$(cd "$dir" && java --enable-native-access=ALL-UNNAMED -cp "$dir/classes:$cp" "Block$n" 2>"$dir/stderr$n.txt" | tr '\n' ' ')" || {
+    echo "check_user_project: README Java block $n failed" >&2
+    cat "$dir/stderr$n.txt" >&2
+    fail=1
+  }
+  want="$(sed -n 's:.*// prints \(.*\)  (.*:\1:p' "$dir/block$n.txt" | tr -d ',')"
+  echo "README Java block $n ran${want:+, printed: $out}"
+  if [ -n "$want" ] && [ "$(tr -d , <<<"$out")" != "$want " ]; then
+    echo "check_user_project: README Java block $n promised $want" >&2
+    fail=1
+  fi
+done
 total=0
 while IFS= read -r jar; do
   total=$((total + $(stat -c %s "$jar")))
