@@ -43,8 +43,8 @@ for platform in linux-arm64 macosx-arm64 windows-x86_64 linux-x86_64; do
 done
 (cd "$dir" && mvn -B -q $dep:build-classpath -Djavacpp.platform=linux-x86_64 -Dmdep.outputFile=cp.txt >/dev/null)
 cp="$(cat "$dir/cp.txt")"
-if tr ':' '\n' <<<"$cp" | grep -q 'jcuda'; then
-  echo "check_user_project: JCuda on a CPU user's class path" >&2
+if tr ':' '\n' <<<"$cp" | grep -q 'jcuda\|picocli'; then
+  echo "check_user_project: JCuda or picocli on a CPU user's class path" >&2
   fail=1
 fi
 mkdir -p "$dir/src"
