@@ -359,9 +359,7 @@ final class TrainCommand implements Callable<Integer> {
     if (srcVocab == null) {
       Corpus.Counts counts = Corpus.count(train, srcTok, tgtTok, maxLength);
       if (jointVocab || model.needsJointVocabulary()) {
-        java.util.Map<String, Long> both = new java.util.HashMap<>(counts.sources());
-        counts.targets().forEach((k, n) -> both.merge(k, n, Long::sum));
-        srcVocab = Vocabulary.build(both, minFreq, maxVocab);
+        srcVocab = Vocabulary.buildJoint(counts.sources(), counts.targets(), minFreq, maxVocab);
         tgtVocab = srcVocab;
       } else {
         srcVocab = Vocabulary.build(counts.sources(), minFreq, maxVocab);

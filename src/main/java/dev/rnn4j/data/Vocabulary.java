@@ -139,6 +139,20 @@ public final class Vocabulary {
     return of(tokens);
   }
 
+  /**
+   * One vocabulary for both sides of a corpus ({@link #build} of the summed counts), for shared
+   * embeddings and copy attention, where a source id must mean the same token as a target id.
+   */
+  public static Vocabulary buildJoint(
+      Map<String, Long> sourceCounts,
+      Map<String, Long> targetCounts,
+      int minFrequency,
+      int maxSize) {
+    Map<String, Long> both = new HashMap<>(sourceCounts);
+    targetCounts.forEach((token, n) -> both.merge(token, n, Long::sum));
+    return build(both, minFrequency, maxSize);
+  }
+
   private static void checkToken(String t) {
     if (t == null || t.isEmpty()) {
       throw new IllegalArgumentException("tokens must be non-empty, got \"" + t + "\"");

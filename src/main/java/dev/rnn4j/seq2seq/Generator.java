@@ -140,7 +140,7 @@ final class Generator implements Module {
     float[] attn = be.download(attention.get());
     CopyLoss.Result pointer = null;
     float[] gate = null;
-    float[] dAttn = new float[b * t * s];
+    float[] dAttn = null; // the copy loss's, or zeros for the coverage loss alone (training only)
     if (copy != null) {
       gate = copy.gate(states);
       pointer =
@@ -161,6 +161,9 @@ final class Generator implements Module {
     }
     double coverage = 0;
     if (cfg.coverageLoss() > 0) {
+      if (train && dAttn == null) {
+        dAttn = new float[b * t * s];
+      }
       coverage =
           CopyLoss.coverage(
               attn,

@@ -175,4 +175,17 @@ class VocabularyTest {
     FileFormatException utf = loadFails(latin1);
     assertTrue(utf.getMessage().contains("not valid UTF-8 at byte 45 (line 6)"), utf.getMessage());
   }
+
+  @Test
+  void aJointVocabularyCountsBothSidesTogether() {
+    // "le" is rare on each side but frequent over both; "x" stays below the minimum.
+    Vocabulary v =
+        Vocabulary.buildJoint(
+            java.util.Map.of("le", 1L, "chat", 3L, "x", 1L),
+            java.util.Map.of("le", 2L, "cat", 2L),
+            2,
+            Integer.MAX_VALUE);
+    org.junit.jupiter.api.Assertions.assertEquals(
+        java.util.List.of("<pad>", "<s>", "</s>", "<unk>", "chat", "le", "cat"), v.tokens());
+  }
 }

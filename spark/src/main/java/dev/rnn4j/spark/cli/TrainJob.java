@@ -186,9 +186,7 @@ final class TrainJob implements Callable<Integer> {
         java.util.Map<String, Long> tgtCounts = TokenCounts.count(trainDf, tc, tgtTok);
         if (modelOptions.needsJointVocabulary()) {
           // Shared embeddings and copy attention read one vocabulary for both sides.
-          java.util.Map<String, Long> both = new java.util.HashMap<>(srcCounts);
-          tgtCounts.forEach((k, n) -> both.merge(k, n, Long::sum));
-          srcVocab = Vocabulary.build(both, minFreq, maxVocab);
+          srcVocab = Vocabulary.buildJoint(srcCounts, tgtCounts, minFreq, maxVocab);
           tgtVocab = srcVocab;
         } else {
           srcVocab = Vocabulary.build(srcCounts, minFreq, maxVocab);
