@@ -182,7 +182,7 @@ final class Decoder implements Module {
         Tensor dDec = dH;
         if (att != null) {
           dDec = own(o, be.zeros(dH.shape().dims()));
-          attention.backward(att, dH, dDec, dMemory, dWeights);
+          attention.backward(att, dH, dDec, dMemory, dWeights, null);
         }
         RecurrentGradients gd = own(o, rnn.backward(dec, dDec, null, null));
         return new Tensor[] {gd.input(), gd.h0(), gd.c0()};

@@ -168,14 +168,10 @@ final class LuongAttention implements Module {
     }
   }
 
-  /** Weights and context for queries (B, T, H); {@link Step#out()} stays unset. */
-  Step attend(Tensor memory, Tensor keys, Tensor srcLengths, Tensor queries) {
-    return attend(memory, keys, srcLengths, queries, null);
-  }
-
   /**
-   * {@link #attend(Tensor, Tensor, Tensor, Tensor)} with the coverage (B, T, S) the scores read
-   * (required exactly when this attention was built with coverage; not owned).
+   * Weights and context for queries (B, T, H), the scores reading {@code coverage} (B, T, S) (not
+   * owned; required exactly when this attention was built with coverage, else null); {@link
+   * Step#out()} stays unset.
    */
   Step attend(Tensor memory, Tensor keys, Tensor srcLengths, Tensor queries, Tensor coverage) {
     int batch = memory.shape().dim(0);
@@ -381,21 +377,10 @@ final class LuongAttention implements Module {
 
   /**
    * Back-propagates dOut (B, T, H) (used as workspace) through {@link #forward}. Writes dQueries
-   * (B, T, H); adds into dMemory (B, S, M); accumulates parameter gradients.
+   * (B, T, H); adds into dMemory (B, S, M); accumulates parameter gradients. {@code dWeights} (B,
+   * T, S), or null, is a direct gradient of the weights (copy attention, the coverage loss); where
+   * the scores read a coverage, its gradient (B, T, S) goes into {@code dCoverage} (if not null).
    */
-  void backward(Step s, Tensor dOut, Tensor dQueries, Tensor dMemory) {
-    backward(s, dOut, dQueries, dMemory, null);
-  }
-
-  /**
-   * {@link #backward(Step, Tensor, Tensor, Tensor)} where the weights (B, T, S) also fed something
-   * else (copy attention, the coverage loss) that sent back {@code dWeights} (or null).
-   */
-  void backward(Step s, Tensor dOut, Tensor dQueries, Tensor dMemory, Tensor dWeights) {
-    backward(s, dOut, dQueries, dMemory, dWeights, null);
-  }
-
-  /** ... and writes the coverage's gradient (B, T, S) into {@code dCoverage} (if not null). */
   void backward(
       Step s, Tensor dOut, Tensor dQueries, Tensor dMemory, Tensor dWeights, Tensor dCoverage) {
     try (Tensor dConcat = readoutBackward(s, dOut)) {
@@ -424,21 +409,11 @@ final class LuongAttention implements Module {
   }
 
   /**
-   * Backward of {@link #attend}: from the context gradient in dConcat[:, :, 0:M] (B, T, M + H),
-   * adds into dQueries (B, T, H) and dMemory (B, S, M); accumulates parameter gradients.
-   */
-  void attendBackward(Step s, Tensor dConcat, Tensor dQueries, Tensor dMemory) {
-    attendBackward(s, dConcat, dQueries, dMemory, null);
-  }
-
-  /** {@link #attendBackward(Step, Tensor, Tensor, Tensor)} plus a direct dWeights (or null). */
-  void attendBackward(Step s, Tensor dConcat, Tensor dQueries, Tensor dMemory, Tensor dWeights) {
-    attendBackward(s, dConcat, dQueries, dMemory, dWeights, null);
-  }
-
-  /**
-   * ... and, where the scores read a coverage, accumulates w_cov's gradient and writes the
-   * coverage's gradient (B, T, S) into {@code dCoverage} (if not null).
+   * Backward of {@link #attend}: from the context gradient in dConcat[:, :, 0:M] (B, T, M + H) and
+   * a direct gradient of the weights {@code dWeights} (B, T, S) or null, adds into dQueries (B, T,
+   * H) and dMemory (B, S, M); accumulates parameter gradients. Where the scores read a coverage,
+   * accumulates w_cov's gradient and writes the coverage's gradient (B, T, S) into {@code
+   * dCoverage} (if not null).
    */
   void attendBackward(
       Step s, Tensor dConcat, Tensor dQueries, Tensor dMemory, Tensor dWeights, Tensor dCoverage) {
