@@ -97,20 +97,7 @@ final class BeamSearch implements DecodeStrategy {
       while (end < m && live.get(end).input() == input) {
         end++;
       }
-      expand(
-          live,
-          h,
-          end,
-          scores,
-          attn,
-          srcLen,
-          lens[input],
-          v,
-          k,
-          opts,
-          finished.get(input),
-          nextLive,
-          from);
+      expand(h, end, scores, attn, input, nextLive, from);
       h = end;
     }
     live = nextLive;
@@ -139,25 +126,21 @@ final class BeamSearch implements DecodeStrategy {
   }
 
   /**
-   * Extends the live hypotheses [from, to) of one input by their best allowed continuations,
-   * keeping k live ones. A continuation by EOS, or a hypothesis at the length limit (ended by
-   * force), moves to {@code done}. The input stops once k are done and no live one can still beat
-   * the best.
+   * Extends the live hypotheses [from, to), all of source {@code input}, by their best allowed
+   * continuations, keeping k live ones in {@code nextLive} (their rows in {@code parents}). A
+   * continuation by EOS, or a hypothesis at the length limit (ended by force), is finished. The
+   * input stops once k are finished and no live one can still beat the best.
    */
-  private static void expand(
-      List<Live> live,
+  private void expand(
       int from,
       int to,
       StepScores scores,
       float[] attn,
-      int srcLen,
-      int inputLen,
-      int v,
-      int k,
-      DecodeOptions opts,
-      List<Hypothesis> done,
+      int input,
       List<Live> nextLive,
       List<Integer> parents) {
+    int inputLen = lens[input];
+    List<Hypothesis> done = finished.get(input);
     int maxLen = opts.maxLength(inputLen);
     int want = Math.min(k + 1, v);
     double[] score = new double[want * (to - from)];
