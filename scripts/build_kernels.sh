@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds the CUDA kernels in cuda/*.cu into classpath resources under OUT_DIR (default
-# target/classes/dev/rnn4j/cuda), three files per kernel family NAME:
+# cuda/target/classes/dev/rnn4j/cuda, the rnn4j-cuda module's), three files per kernel family NAME:
 #   NAME.fatbin       sm_80 + sm_90 machine code and compute_90 PTX (loads with no JIT on A100/H100)
 #   NAME.ptx          PTX ISA 9.0 for compute_80 (JIT-compiled once per process on any sm_80+ GPU;
 #                     needs a CUDA 13 driver, r580 or newer)
@@ -8,11 +8,12 @@
 #                     for older drivers, valid because ptxas accepts it (scripts/check_kernels.sh)
 # The backend tries them in that order.  Only files older than their sources are rebuilt.
 # Without nvcc it prints what it skipped and exits 0: the build then has no CUDA kernels and the
-# CUDA backend reports itself unavailable.  Called by the Maven profile `cuda-kernels`.
+# CUDA backend reports itself unavailable.  Called by the Maven profile `cuda-kernels` of
+# cuda/pom.xml.
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-OUT_DIR="${1:-$ROOT/target/classes/dev/rnn4j/cuda}"
+OUT_DIR="${1:-$ROOT/cuda/target/classes/dev/rnn4j/cuda}"
 NVCC="${NVCC:-/usr/local/cuda/bin/nvcc}"
 SRC="$ROOT/cuda"
 

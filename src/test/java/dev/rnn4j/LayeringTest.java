@@ -21,8 +21,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The layering of docs/ARCHITECTURE.md, enforced: every {@code import dev.rnn4j...} (plain or
- * static) of a file under src/main/java must name a package its own package may depend on, per
- * {@link #ALLOWED}. Arrows point only downward:
+ * static) of a main source of the library and the modules built on it ({@link #MAIN_ROOTS}: the
+ * core, rnn4j-cuda, rnn4j-cli) must name a package its own package may depend on, per {@link
+ * #ALLOWED}. Arrows point only downward:
  *
  * <pre>
  *   cli
@@ -34,9 +35,18 @@ import org.junit.jupiter.api.Test;
  *   tensor  io  metrics  util   (io uses tensor's Shape; util: the counter-based RNG)
  * </pre>
  *
- * A file may always use its own package. Tests are not checked (they may name implementations).
+ * A file may always use its own package. Tests are not checked (they may name implementations). The
+ * modules' dependencies hold part of it too: rnn4j-cli compiles against neither JCuda nor
+ * rnn4j-cuda (a runtime dependency), and the core sees neither.
  */
 class LayeringTest {
+  /**
+   * The main source roots of the core (rnn4j), the CUDA backend (rnn4j-cuda) and the command line
+   * (rnn4j-cli), relative to the repository root, where the tests run.
+   */
+  static final List<String> MAIN_ROOTS =
+      List.of("src/main/java", "cuda/src/main/java", "cli/src/main/java");
+
   /** Package (relative to dev.rnn4j) → the rnn4j packages its files may import. */
   static final Map<String, Set<String>> ALLOWED = table();
 
@@ -124,6 +134,20 @@ class LayeringTest {
     return out;
   }
 
+  /**
+   * Every .java file under the {@link #MAIN_ROOTS}, by path relative to its root (the package path:
+   * {@code dev/rnn4j/cli/Main.java}), with its text.
+   */
+  static Map<String, String> mainSources() {
+    Map<String, String> files = new TreeMap<>();
+    for (String root : MAIN_ROOTS) {
+      Path dir = Path.of(root);
+      assertTrue(Files.isDirectory(dir), "no " + root + " under " + Path.of("").toAbsolutePath());
+      files.putAll(sources(dir));
+    }
+    return files;
+  }
+
   /** Every .java file under {@code root}, by path relative to it, with its text. */
   static Map<String, String> sources(Path root) {
     Map<String, String> files = new TreeMap<>();
@@ -139,8 +163,8 @@ class LayeringTest {
 
   @Test
   void mainSourcesImportOnlyDownward() {
-    Map<String, String> files = sources(Path.of("src/main/java"));
-    assertTrue(files.size() > 100, "found only " + files.size() + " files under src/main/java");
+    Map<String, String> files = mainSources();
+    assertTrue(files.size() > 100, "found only " + files.size() + " files under " + MAIN_ROOTS);
     List<String> found = new ArrayList<>();
     files.forEach((f, src) -> check(f, src, ALLOWED).forEach(v -> found.add(v.toString())));
     List<String> known = new ArrayList<>();

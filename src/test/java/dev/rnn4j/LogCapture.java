@@ -5,10 +5,9 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 
 /**
- * What a piece of code logs. rnn4j logs through SLF4J; the tests' binding is slf4j-simple (the
- * command line's optional dependency, on the test class path too), which writes each line to the
- * {@code System.err} of the moment, so replacing {@code System.err} for the duration of the call
- * captures the lines.
+ * What a piece of code logs. rnn4j logs through SLF4J; the tests' binding is slf4j-simple (a
+ * test-scoped dependency of the module), which writes each line to the {@code System.err} of the
+ * moment, so replacing {@code System.err} for the duration of the call captures the lines.
  */
 public final class LogCapture {
   private LogCapture() {}

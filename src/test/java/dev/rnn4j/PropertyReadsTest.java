@@ -16,20 +16,25 @@ import org.junit.jupiter.api.Test;
  * Configuration is explicit (docs/ARCHITECTURE.md, "Configuration"): {@code
  * dev.rnn4j.backend.SystemProperties} is the only main source that reads rnn4j's system properties;
  * every other class gets its settings from {@code CpuOptions} or {@code CudaOptions}. This scans
- * the main sources of the library, the Spark module and the benchmarks for property reads ({@code
- * System.getProperty}, {@code System.getProperties}, {@code Boolean.getBoolean}, {@code
- * Integer.getInteger}, {@code Long.getLong}, also as method references). A read is allowed
- * elsewhere only with a string literal naming a property that is not rnn4j's ({@code
- * System.getProperty("java.version")}); one through a constant counts as an rnn4j read, since the
- * name cannot be told from the source.
+ * the main sources of every module (the library, CUDA backend, command line, Spark module and
+ * benchmarks) for property reads ({@code System.getProperty}, {@code System.getProperties}, {@code
+ * Boolean.getBoolean}, {@code Integer.getInteger}, {@code Long.getLong}, also as method
+ * references). A read is allowed elsewhere only with a string literal naming a property that is not
+ * rnn4j's ({@code System.getProperty("java.version")}); one through a constant counts as an rnn4j
+ * read, since the name cannot be told from the source.
  */
 class PropertyReadsTest {
   /** The one file allowed to read rnn4j properties, relative to a source root. */
   static final String READER = "dev/rnn4j/backend/SystemProperties.java";
 
-  /** Main source roots, relative to the core module; the optional ones may be absent. */
+  /** Main source roots of every module, relative to the repository root. */
   static final List<String> ROOTS =
-      List.of("src/main/java", "spark/src/main/java", "benchmarks/src/main/java");
+      List.of(
+          "src/main/java",
+          "cuda/src/main/java",
+          "cli/src/main/java",
+          "spark/src/main/java",
+          "benchmarks/src/main/java");
 
   private static final Pattern READ =
       Pattern.compile(
@@ -63,11 +68,7 @@ class PropertyReadsTest {
     int files = 0;
     for (String root : ROOTS) {
       Path dir = Path.of(root);
-      if (!Files.isDirectory(dir)) {
-        assertTrue(
-            !root.equals("src/main/java"), "no " + root + " under " + Path.of("").toAbsolutePath());
-        continue;
-      }
+      assertTrue(Files.isDirectory(dir), "no " + root + " under " + Path.of("").toAbsolutePath());
       Map<String, String> sources = LayeringTest.sources(dir);
       files += sources.size();
       sources.forEach(

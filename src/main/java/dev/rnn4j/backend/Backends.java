@@ -18,8 +18,10 @@ import org.slf4j.LoggerFactory;
  *
  * <p>The backends themselves are implementations this API does not import: each is a {@link
  * BackendProvider} found through {@link ServiceLoader} ({@code
- * META-INF/services/dev.rnn4j.backend.BackendProvider}), and the CUDA one is opened, and JCuda
- * loaded, only when CUDA is asked for.
+ * META-INF/services/dev.rnn4j.backend.BackendProvider}). The CPU backend ships in this library; the
+ * CUDA backend is the artifact {@value #CUDA_ARTIFACT}, found whenever its jar is on the class
+ * path, and opened, and JCuda loaded, only when CUDA is asked for. Without it, {@code cuda} throws
+ * {@link BackendUnavailableException} saying to add it, and {@code auto} picks the CPU.
  */
 public final class Backends {
   /** System property naming the backend: cpu, cuda or auto ({@link SystemProperties#BACKEND}). */
@@ -30,6 +32,9 @@ public final class Backends {
    * SystemProperties#THREADS}).
    */
   public static final String THREADS_PROPERTY = SystemProperties.THREADS;
+
+  /** The artifact that holds the CUDA backend ({@code dev.rnn4j.backend.cuda}). */
+  public static final String CUDA_ARTIFACT = "dev.rnn4j:rnn4j-cuda";
 
   private static final Logger LOG = LoggerFactory.getLogger(Backends.class);
 
@@ -141,10 +146,12 @@ public final class Backends {
     try {
       p = provider("cuda");
     } catch (ServiceConfigurationError | LinkageError e) {
-      throw new BackendUnavailableException("this build of rnn4j has no CUDA backend", e);
+      throw new BackendUnavailableException(
+          "the CUDA backend (" + CUDA_ARTIFACT + ") is on the class path but does not load: " + e,
+          e);
     }
     if (p == null) {
-      throw new BackendUnavailableException("this build of rnn4j has no CUDA backend");
+      throw new BackendUnavailableException(missingCudaBackend());
     }
     CudaOptions o;
     try {
@@ -159,6 +166,18 @@ public final class Backends {
     } catch (RuntimeException | LinkageError e) {
       throw new BackendUnavailableException("CUDA backend failed to start: " + e, e);
     }
+  }
+
+  /**
+   * What to add when no CUDA provider is found: the artifact, in the version of this library where
+   * its jar says it ({@code Implementation-Version}).
+   */
+  static String missingCudaBackend() {
+    String version = Backends.class.getPackage().getImplementationVersion();
+    return "the CUDA backend is not on the class path: add "
+        + CUDA_ARTIFACT
+        + (version != null ? ":" + version : " (the version of dev.rnn4j:rnn4j)")
+        + " to your build (it brings JCuda and rnn4j's kernels)";
   }
 
   /** The first provider named {@code name} on this class's class path, or null. */

@@ -27,9 +27,9 @@ public final class CudaBackendProvider implements BackendProvider {
       Class.forName("jcuda.driver.JCudaDriver", false, CudaBackendProvider.class.getClassLoader());
     } catch (ClassNotFoundException e) {
       throw new BackendUnavailableException(
-          "JCuda is not on the class path (rnn4j declares it optional, so CPU-only projects do"
-              + " without it); for the CUDA backend add org.jcuda:jcuda:12.6.0 and"
-              + " org.jcuda:jcuda-natives:12.6.0 with classifier linux-x86_64 to your build",
+          "JCuda is not on the class path: dev.rnn4j:rnn4j-cuda depends on org.jcuda:jcuda:12.6.0"
+              + " and org.jcuda:jcuda-natives:12.6.0 (classifier linux-x86_64); was it excluded"
+              + " from your build?",
           e);
     }
     return CudaBackend.open(cuda);

@@ -3,11 +3,13 @@ package dev.rnn4j.cli;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.rnn4j.backend.BackendProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.ServiceLoader;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -25,16 +27,30 @@ class CliLoggingTest {
     return lstmDemo(backend, false);
   }
 
-  /** As {@link #lstmDemo(String)}, optionally with the JCuda jars left off the class path. */
-  private static Child lstmDemo(String backend, boolean withoutJCuda)
+  /**
+   * As {@link #lstmDemo(String)}, optionally with the CUDA backend (rnn4j-cuda, found as the jar or
+   * directory its provider comes from), the JCuda jars and the cuBLAS presets left off the class
+   * path: the class path of a project that depends on dev.rnn4j:rnn4j alone.
+   */
+  private static Child lstmDemo(String backend, boolean withoutCuda)
       throws IOException, InterruptedException {
     String cp =
         System.getProperty("surefire.test.class.path", System.getProperty("java.class.path"));
-    if (withoutJCuda) {
-      cp =
-          java.util.Arrays.stream(cp.split(java.io.File.pathSeparator))
-              .filter(e -> !e.contains("jcuda"))
-              .collect(java.util.stream.Collectors.joining(java.io.File.pathSeparator));
+    if (withoutCuda) {
+      Path cudaModule = cudaBackendLocation();
+      List<String> all = List.of(cp.split(java.io.File.pathSeparator));
+      assertTrue(
+          all.stream().anyMatch(e -> Path.of(e).toAbsolutePath().equals(cudaModule)),
+          "rnn4j-cuda (" + cudaModule + ") is not on the class path " + cp);
+      List<String> kept =
+          all.stream()
+              .filter(
+                  e ->
+                      !Path.of(e).toAbsolutePath().equals(cudaModule)
+                          && !e.contains("jcuda")
+                          && !e.replace('\\', '/').contains("/org/bytedeco/cuda/"))
+              .toList();
+      cp = String.join(java.io.File.pathSeparator, kept);
     }
     List<String> cmd =
         List.of(
@@ -85,18 +101,33 @@ class CliLoggingTest {
     assertTrue(c.err().lines().noneMatch(l -> l.startsWith("SLF4J")), c.err());
   }
 
-  /** A CPU-only project has no JCuda (optional): asking for CUDA says what to add. */
+  /** Where this JVM's CUDA provider comes from: rnn4j-cuda's jar or classes directory. */
+  private static Path cudaBackendLocation() {
+    for (BackendProvider p : ServiceLoader.load(BackendProvider.class)) {
+      if (p.name().equals("cuda")) {
+        try {
+          return Path.of(p.getClass().getProtectionDomain().getCodeSource().getLocation().toURI())
+              .toAbsolutePath();
+        } catch (java.net.URISyntaxException e) {
+          throw new IllegalStateException(e);
+        }
+      }
+    }
+    throw new AssertionError("rnn4j-cuda is not on the command line's class path");
+  }
+
+  /** Without rnn4j-cuda, asking for CUDA says which artifact to add; auto runs on the CPU. */
   @Test
-  void cudaWithoutJCudaSaysWhatToAddAndAutoFallsBack() throws Exception {
+  void cudaWithoutTheCudaArtifactSaysWhatToAddAndAutoFallsBack() throws Exception {
     Child cuda = lstmDemo("cuda", true);
     assertTrue(cuda.code() != 0, cuda.err());
     assertTrue(
-        cuda.err().contains("JCuda is not on the class path")
-            && cuda.err().contains("org.jcuda:jcuda-natives:12.6.0"),
+        cuda.err().contains("the CUDA backend is not on the class path: add dev.rnn4j:rnn4j-cuda"),
         cuda.err());
     Child auto = lstmDemo("auto", true);
     assertEquals(0, auto.code(), auto.err());
     assertTrue(
-        auto.err().contains("CUDA is unavailable: JCuda is not on the class path"), auto.err());
+        auto.err().contains("CUDA is unavailable: the CUDA backend is not on the class path: add"),
+        auto.err());
   }
 }

@@ -1,0 +1,31 @@
+package dev.rnn4j;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * What a piece of code logs. rnn4j logs through SLF4J; the tests' binding is slf4j-simple (a
+ * test-scoped dependency of the module), which writes each line to the {@code System.err} of the
+ * moment, so replacing {@code System.err} for the duration of the call captures the lines.
+ *
+ * <p>A copy of the core module's {@code src/test/java/dev/rnn4j/LogCapture.java}: the modules share
+ * no test classes, since a test-jar dependency breaks {@code mvn -Dmaven.test.skip=true package}
+ * (Maven resolves test-scoped dependencies that such a build never makes).
+ */
+public final class LogCapture {
+  private LogCapture() {}
+
+  /** Runs {@code body} and returns what it wrote to System.err (log lines included). */
+  public static String stderrOf(Runnable body) {
+    PrintStream old = System.err;
+    ByteArrayOutputStream err = new ByteArrayOutputStream();
+    try {
+      System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
+      body.run();
+    } finally {
+      System.setErr(old);
+    }
+    return err.toString(StandardCharsets.UTF_8);
+  }
+}
