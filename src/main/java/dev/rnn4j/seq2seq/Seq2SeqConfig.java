@@ -29,11 +29,11 @@ import java.io.Serializable;
  * @param copyAttention a pointer-generator output layer: p(w) mixes the generator's softmax with
  *     the attention over source tokens (see {@code CopyGenerator}; needs attention and one joint
  *     vocabulary, srcVocab == tgtVocab: a source id is copied as the same target id)
- * @param coverageLoss weight λ of See et al.'s (2017) coverage loss λ Σ_t Σ_i min(a_ti, Σ_{t'<t}
+ * @param coverageLoss weight λ of See et al.'s (2017) coverage loss λ Σ_t Σ_i min(a_ti, Σ_{t'&lt;t}
  *     a_t'i) added to the training loss (0: none; needs attention)
- * @param coverageAttention the attention scores also read the coverage vector Σ_{t'<t} a_t' (See et
- *     al. 2017), so the model sees what it has attended to (needs attention; training then runs the
- *     decoder step by step)
+ * @param coverageAttention the attention scores also read the coverage vector Σ_{t'&lt;t} a_t' (See
+ *     et al. 2017), so the model sees what it has attended to (needs attention; training then runs
+ *     the decoder step by step)
  */
 public record Seq2SeqConfig(
     int srcVocab,
