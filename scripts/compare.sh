@@ -49,13 +49,11 @@ fi
 
 if [[ "${SKIP_BUILD:-0}" != 1 ]]; then
   command -v mvn >/dev/null || die "mvn not found; install Maven or set SKIP_BUILD=1 with a built jar"
-  echo "== building rnn4j and the benchmarks" >&2
-  (cd "$ROOT" && mvn -q -B install -DskipTests -Dspotless.check.skip=true) ||
-    die "building rnn4j failed (cd $ROOT && mvn install -DskipTests)"
-  (cd "$ROOT/benchmarks" && mvn -q -B package -DskipTests -Dspotless.check.skip=true) ||
-    die "building the benchmarks failed (cd $ROOT/benchmarks && mvn package -DskipTests)"
+  echo "== building rnn4j and the benchmarks jar (with libtorch: -Pbench-jar)" >&2
+  (cd "$ROOT" && mvn -q -B -Pbench-jar -pl benchmarks -am package -DskipTests) ||
+    die "building the benchmarks failed (cd $ROOT && mvn -Pbench-jar -pl benchmarks -am package -DskipTests)"
 fi
-[[ -f "$JAR" ]] || die "$JAR is missing; run without SKIP_BUILD=1, or: cd benchmarks && mvn package"
+[[ -f "$JAR" ]] || die "$JAR is missing; run without SKIP_BUILD=1, or: mvn -Pbench-jar -pl benchmarks -am package -DskipTests"
 
 mkdir -p "$RESULTS_DIR"
 JMH_JSON="$RESULTS_DIR/jmh.json"

@@ -2,11 +2,13 @@
 # Builds bundle/rnn4j-gpu.tar.gz: everything scripts/gpu_run.sh needs on a GPU host that has no
 # Java and no network. Contents (unpacked by gpu_run.sh):
 #   runtime/      a jlink'ed Java runtime from the Temurin 25 JDK (needs only glibc 2.17 there)
-#   lib/          the rnn4j jar (with the CUDA kernels) and its runtime dependencies; the JCuda and
-#                 JavaCPP-CUDA natives jars are cut down to the libraries used (driver API; cudart
-#                 and cuBLAS bindings). oneDNN stays: the GPU tests compare against the CPU backend,
-#                 whose GEMMs are oneDNN's.
-#   test-classes/ the compiled tests (GPU tests, the benchmark main CudaBench)
+#   lib/          the rnn4j, rnn4j-cuda (with the CUDA kernels) and rnn4j-cli jars (gpu_sweep.sh
+#                 runs the command line) and their runtime dependencies (slf4j-simple, the
+#                 command line's binding, is the tests' too); the JCuda and JavaCPP-CUDA natives
+#                 jars are cut down to the libraries used (driver API; cudart and cuBLAS bindings).
+#                 oneDNN stays: the GPU tests compare against the CPU backend, whose GEMMs are
+#                 oneDNN's.
+#   test-classes/ the compiled tests of rnn4j-cuda (GPU tests, the benchmark main CudaBench)
 #   junit/        the JUnit console launcher
 # Fails if the kernels are missing from the jar (build on a machine with nvcc) or if the archive is
 # larger than MAX_MIB (default 60, leaving room in the 64 MiB that reach the GPU host).
@@ -28,20 +30,23 @@ cd "$ROOT"
 rm -rf "$STAGE"
 mkdir -p "$STAGE/lib" "$STAGE/junit"
 
-echo "== building the jar and the test classes"
-mvn -B -q -DskipTests package
-JAR="$(ls target/rnn4j-*.jar | grep -v -E 'sources|javadoc' | head -1)"
+echo "== building rnn4j-cuda and rnn4j-cli (and the library), the tests, the runtime dependencies"
+# Each module copies its runtime dependencies into the same folder: in the reactor they include the
+# jars of the modules just packaged (rnn4j, rnn4j-cuda), and rnn4j-cuda's include the optional
+# cuBLAS presets, which reach no other module.
+mvn -B -q -DskipTests -pl cuda,cli -am package dependency:copy-dependencies -DincludeScope=runtime \
+  -DoutputDirectory="$STAGE/lib"
+JAR="$(ls cuda/target/rnn4j-cuda-*.jar | grep -v -E 'sources|javadoc|tests' | head -1)"
 # (the listing is read whole: grep -q would stop early and, under pipefail, fail on unzip's SIGPIPE)
 if ! unzip -l "$JAR" | grep 'dev/rnn4j/cuda/lstm.fatbin' > /dev/null; then
   echo "gpu_bundle: $JAR has no CUDA kernels (was nvcc at /usr/local/cuda/bin/nvcc?)" >&2
   exit 1
 fi
-cp "$JAR" "$STAGE/lib/"
-cp -r target/test-classes "$STAGE/test-classes"
+cp "$JAR" "$(ls cli/target/rnn4j-cli-*.jar | grep -v -E 'sources|javadoc' | head -1)" "$STAGE/lib/"
+cp -r cuda/target/test-classes "$STAGE/test-classes"
 
-echo "== runtime dependencies and the JUnit console launcher"
-mvn -B -q dependency:copy-dependencies -DincludeScope=runtime -DoutputDirectory="$STAGE/lib"
-mvn -B -q dependency:copy -Dartifact="$JUNIT_CONSOLE" -DoutputDirectory="$STAGE/junit"
+echo "== the JUnit console launcher"
+mvn -B -q -N dependency:copy -Dartifact="$JUNIT_CONSOLE" -DoutputDirectory="$STAGE/junit"
 
 # Keep only the natives that are loaded: JCuda's driver API library (not nvrtc, the runtime API or
 # the 24 MB PTX compiler), and JavaCPP's cudart + cuBLAS bindings (not NPP, cuFFT, cuDNN, ...).

@@ -8,7 +8,8 @@ import java.util.List;
 /**
  * Reads a SentencePiece BPE .model through Tokenizers.load and compares its pieces, line by line,
  * with SentencePiece's own (one line of space-separated pieces per text line). Run from the
- * repository root: {@code java -cp target/classes scripts/dev/SpmAgreement.java MODEL TEXT PIECES}.
+ * repository root after a build: {@code java -cp src/target/classes scripts/dev/SpmAgreement.java
+ * MODEL TEXT PIECES}.
  */
 public final class SpmAgreement {
   public static void main(String[] args) throws Exception {

@@ -13,7 +13,7 @@ import java.util.function.IntPredicate;
  * sentence, vocabulary entries mixing letters or digits with punctuation, and the round trip; with
  * --old also the learning time of BpeTokenizer for 8000 merges on the target side.
  *
- * <p>Run from the repository root after a build: {@code java -cp target/classes
+ * <p>Run from the repository root after a build: {@code java -cp src/target/classes
  * scripts/dev/SubwordCompare.java DIR VOCAB_SIZE [--old]} (DIR holds train.tsv and test.tsv).
  */
 public final class SubwordCompare {

@@ -63,9 +63,9 @@ PY
 
 echo "== SentencePiece models read by rnn4j"
 for side in src tgt; do
-  java -cp target/classes scripts/dev/SpmAgreement.java "$work/joint.model" "$work/test.$side" \
+  java -cp src/target/classes scripts/dev/SpmAgreement.java "$work/joint.model" "$work/test.$side" \
     "$work/joint.test.$side.pieces"
 done
 
 echo "== rnn4j SubwordTokenizer"
-java -Xmx4g -cp target/classes scripts/dev/SubwordCompare.java "$dir" "$vocab" $old
+java -Xmx4g -cp src/target/classes scripts/dev/SubwordCompare.java "$dir" "$vocab" $old

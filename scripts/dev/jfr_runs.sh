@@ -22,8 +22,8 @@ if [ "${MALLOC_DEBUG:-false}" = true ]; then
 fi
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
 cd "$root"
-[ -f target/rnn4j-classpath.txt ] || mvn -q -B -o package -DskipTests >&2
-cp="target/classes:$(cat target/rnn4j-classpath.txt)"
+[ -f cli/target/rnn4j-classpath.txt ] || mvn -q -B -o -pl cli -am package -Dmaven.test.skip=true >&2
+cp="cli/target/classes:$(cat cli/target/rnn4j-classpath.txt)"
 data=src/main/resources/dev/rnn4j/demo
 gemm=sgemm
 grep -q avx512_bf16 /proc/cpuinfo && gemm=bf16
