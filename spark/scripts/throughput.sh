@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Throughput of synchronous data-parallel training with 1 vs 2 local executors, beside the
-# single-process core CLI, on the G2P sample that ships in the core jar (4,000 train / 400 dev
+# single-process command line (rnn4j-cli), on the G2P sample that ships in the core jar (4,000 train / 400 dev
 # pairs). Runs one thing at a time; prints target tokens/s of the training steps (validation
 # excluded) of each run.
 #
 #   spark/scripts/throughput.sh [REPS] [BATCH]      (defaults 3, 64)
 #
-# Needs the core installed (mvn -B -q install -DskipTests at the root) and this module compiled.
+# Builds what it runs (the Spark module and the command line, with the modules they need).
 # Model: 2-layer biLSTM 128/direction, 1-layer LSTM 256, general attention, embeddings 64 (1.27M
 # parameters), Adam 2e-3, 2 epochs, dropout 0. Spark runs inside the JVM (--master local[N]); each
 # task and the core CLI use rnn4j.threads=1 unless said otherwise, so local[N] uses N cores.
@@ -17,10 +17,13 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 spark=$root/spark
 work=${THROUGHPUT_DIR:-$(mktemp -d)}
 data=$root/src/main/resources/dev/rnn4j/demo
-(cd "$spark" && mvn -B -q compile dependency:build-classpath -Dmdep.includeScope=test \
-  -Dmdep.outputFile="$work/cp.txt")
-(cd "$root" && mvn -B -q dependency:build-classpath -Dmdep.includeScope=runtime \
-  -Dmdep.outputFile="$work/core-cp.txt")
+# Each module of the build writes its test class path to its target/test-classpath.txt; the Spark
+# module's (Spark included) runs the Spark jobs, the command line's cli/target/rnn4j-classpath.txt
+# (written at package time) the single-process runs.
+(cd "$root" && mvn -B -q -pl spark,cli -am package -Dmaven.test.skip=true \
+  dependency:build-classpath -Dmdep.includeScope=test -Dmdep.outputFile=target/test-classpath.txt)
+cp "$spark/target/test-classpath.txt" "$work/cp.txt"
+cp "$root/cli/target/rnn4j-classpath.txt" "$work/core-cp.txt"
 model=(--embed 64 --encoder-hidden 128 --encoder-layers 2 --decoder-hidden 256 --decoder-layers 1)
 common=(--train "$data/g2p-train.tsv" --dev "$data/g2p-dev.tsv" --batch-size "$batch" --epochs 2
   --patience 0 --plateau-patience 0 --dev-metric-limit 100 --lr 0.002 --dropout 0 "${model[@]}")
@@ -41,7 +44,7 @@ spark_run() { # master partitions tag
     | sed "s/^/$3: /"
 }
 core_run() { # threads tag
-  java -Xmx4g -Drnn4j.threads="$1" -cp "$root/target/classes:$(cat "$work/core-cp.txt")" \
+  java -Xmx4g -Drnn4j.threads="$1" -cp "$root/cli/target/classes:$(cat "$work/core-cp.txt")" \
     dev.rnn4j.cli.Main train --backend cpu --out "$work/$2" "${common[@]}" \
     | tr '\r' '\n' | tee "$work/$2.log" | grep -E '^epoch [0-9]+ .*100%' \
     | grep -o '[0-9,]* tok/s' | sed "s/^/$2 (per epoch): /"
