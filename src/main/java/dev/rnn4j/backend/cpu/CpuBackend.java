@@ -182,22 +182,12 @@ public final class CpuBackend implements Backend {
   }
 
   /**
-   * oneDNN's LSTM, GRU and RNN primitives for full-length batches. {@link CpuOptions#fusedRnn}
-   * chooses: {@code AUTO} (default) uses them for inference and not for training; {@code ALWAYS}
-   * for both; {@code NEVER} never (layers run the per-step cells).
-   *
-   * <p>The default follows measurement: inference is faster through the primitive, training through
-   * the per-step loop since the cells' activations are vectorized ({@link VecCells}); oneDNN's
-   * backward on a batch half per thread is the slow part. Figures and their dates:
-   * docs/PERFORMANCE.md, "Fused sequences".
+   * oneDNN's LSTM, GRU and RNN primitives for full-length batches, as {@link CpuOptions#fusedRnn}
+   * says (by default for inference only; see {@link DnnlSequence#of}).
    */
   @Override
   public FusedSequence fusedSequence(SequenceCell cell, int inputSize, int hiddenSize) {
-    if (fusedRnn == CpuOptions.FusedRnn.NEVER) {
-      return null;
-    }
-    return new DnnlSequence(
-        this, cell, inputSize, hiddenSize, fusedRnn == CpuOptions.FusedRnn.ALWAYS);
+    return DnnlSequence.of(this, fusedRnn, cell, inputSize, hiddenSize);
   }
 
   /** Threads used by the Java loops. */
