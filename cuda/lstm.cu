@@ -17,6 +17,38 @@
 
 #include <cuda_pipeline_primitives.h>
 
+// The cell's epilogue for output (b, j), shared by lstm_cell_forward_f32 and lstm_step_forward_f32:
+// from the pre-activations (b_hh included) and c_{t-1} = cp, writes c_t, h_t and the activated
+// gates; g is row b of gates (gate q at g[q * H + j]), c and h are the whole (B, H) views. pre(q)
+// returns gate q's pre-activation; it is called once per gate, in the order i, f, g, o, just before
+// that gate's nonlinearity, so a kernel that loads the pre-activation in pre loads it there.
+template <typename Pre>
+__device__ __forceinline__ void lstm_cell_epilogue(Pre pre, float cp, float* c, int cLd, float* h,
+                                                   int hLd, float* g, int b, int H, int j) {
+  const float i = rnn4j_sigmoid(pre(0));
+  const float f = rnn4j_sigmoid(pre(1));
+  const float gg = tanhf(pre(2));
+  const float o = rnn4j_sigmoid(pre(3));
+  const float cc = f * cp + i * gg;
+  c[(long long)b * cLd + j] = cc;
+  h[(long long)b * hLd + j] = o * tanhf(cc);
+  g[j] = i;
+  g[H + j] = f;
+  g[2 * H + j] = gg;
+  g[3 * H + j] = o;
+}
+
+// The same for a padding row (t >= lengths[b]): c_t = c_{t-1} (carried), h_t = 0, gates = 0.
+__device__ __forceinline__ void lstm_cell_padding(float cp, float* c, int cLd, float* h, int hLd,
+                                                  float* g, int b, int H, int j) {
+  c[(long long)b * cLd + j] = cp;
+  h[(long long)b * hLd + j] = 0.0f;
+  g[j] = 0.0f;
+  g[H + j] = 0.0f;
+  g[2 * H + j] = 0.0f;
+  g[3 * H + j] = 0.0f;
+}
+
 RNN4J_EXPORT void lstm_cell_forward_f32(float* gates, int gLd, const float* __restrict__ bias,
                                         const float* cPrev, int cpLd, float* c, int cLd, float* h,
                                         int hLd, const int* __restrict__ lengths, int t, int B,
@@ -27,25 +59,11 @@ RNN4J_EXPORT void lstm_cell_forward_f32(float* gates, int gLd, const float* __re
     float* g = gates + (long long)b * gLd;
     const float cp = cPrev[(long long)b * cpLd + j];
     if (!rnn4j_valid(lengths, b, t)) {
-      c[(long long)b * cLd + j] = cp;
-      h[(long long)b * hLd + j] = 0.0f;
-      g[j] = 0.0f;
-      g[H + j] = 0.0f;
-      g[2 * H + j] = 0.0f;
-      g[3 * H + j] = 0.0f;
+      lstm_cell_padding(cp, c, cLd, h, hLd, g, b, H, j);
       continue;
     }
-    const float i = rnn4j_sigmoid(g[j] + bias[j]);
-    const float f = rnn4j_sigmoid(g[H + j] + bias[H + j]);
-    const float gg = tanhf(g[2 * H + j] + bias[2 * H + j]);
-    const float o = rnn4j_sigmoid(g[3 * H + j] + bias[3 * H + j]);
-    const float cc = f * cp + i * gg;
-    c[(long long)b * cLd + j] = cc;
-    h[(long long)b * hLd + j] = o * tanhf(cc);
-    g[j] = i;
-    g[H + j] = f;
-    g[2 * H + j] = gg;
-    g[3 * H + j] = o;
+    lstm_cell_epilogue([&](int q) { return g[q * H + j] + bias[q * H + j]; }, cp, c, cLd, h, hLd,
+                       g, b, H, j);
   }
 }
 
@@ -83,7 +101,8 @@ RNN4J_EXPORT void lstm_cell_backward_f32(const float* __restrict__ gates, int gL
 }
 
 // Fused LSTM step for small batches: the recurrent product and the cell in one launch,
-//   gates += hPrev · Wt, then exactly lstm_cell_forward_f32 (same formulas, padding rules, outputs).
+//   gates += hPrev · Wt, then exactly lstm_cell_forward_f32 (the same lstm_cell_epilogue and
+//   lstm_cell_padding, so the same formulas, padding rules and outputs).
 // Reference: Backend.lstmStepForward's default (gemm, then lstmCellForward).
 //   hPrev (B, H) ld hpLd; Wt = W_hh^T (H, 4H) contiguous (ld 4H); gates, bias, cPrev, c, h as above.
 // Launch: grid ceil(H / 8) blocks of 512 threads; dynamic shared memory 4 * (B * H + 512 * B)
@@ -208,23 +227,10 @@ RNN4J_EXPORT __launch_bounds__(512, 1) void lstm_step_forward_f32(
   }
   float* g = gates + (long long)ob * gLd;
   if (!valid) {
-    c[(long long)ob * cLd + oj] = cp;
-    h[(long long)ob * hLd + oj] = 0.0f;
-    g[oj] = 0.0f;
-    g[H + oj] = 0.0f;
-    g[2 * H + oj] = 0.0f;
-    g[3 * H + oj] = 0.0f;
+    lstm_cell_padding(cp, c, cLd, h, hLd, g, ob, H, oj);
     return;
   }
-  const float i = rnn4j_sigmoid((sum.x + pre[0]) + bh[0]);
-  const float f = rnn4j_sigmoid((sum.y + pre[1]) + bh[1]);
-  const float gg = tanhf((sum.z + pre[2]) + bh[2]);
-  const float o = rnn4j_sigmoid((sum.w + pre[3]) + bh[3]);
-  const float cc = f * cp + i * gg;
-  c[(long long)ob * cLd + oj] = cc;
-  h[(long long)ob * hLd + oj] = o * tanhf(cc);
-  g[oj] = i;
-  g[H + oj] = f;
-  g[2 * H + oj] = gg;
-  g[3 * H + oj] = o;
+  const float dot[4] = {sum.x, sum.y, sum.z, sum.w};
+  lstm_cell_epilogue([&](int q) { return (dot[q] + pre[q]) + bh[q]; }, cp, c, cLd, h, hLd, g, ob,
+                     H, oj);
 }

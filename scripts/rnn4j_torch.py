@@ -213,14 +213,21 @@ class Rnn4jSeq2Seq(nn.Module):
         w = self.generator.weight if self.generator.weight is not None else self.decoder.embedding.weight
         return F.linear(self.dropout(h_tilde), w, self.generator.bias)
 
+    def embeddable(self, ids):
+        """ids with source-only words (extended ids >= V, copy attention) read as UNK."""
+        return ids.masked_fill(ids >= self.cfg["tgt_vocab"], UNK) if self.copying else ids
+
     def log_probs(self, h_tilde, weights, src):
-        """log p (.., V): the softmax of the logits, or with copy attention the pointer-generator
-        mixture p_gen softmax + (1 - p_gen) sum over the source positions holding w of the weights."""
+        """log p (.., W): the softmax of the logits (W = V), or with copy attention the
+        pointer-generator mixture p_gen softmax + (1 - p_gen) sum over the source positions holding
+        w of the weights, over W = V + the source-only words' extended ids in src."""
         if not self.copying:
             return torch.log_softmax(self.logits(h_tilde), dim=-1)
         x = self.dropout(h_tilde)
         gate = torch.sigmoid(self.generator.copy(x))  # (.., 1)
         mix = gate * torch.softmax(self.logits(h_tilde), dim=-1)
+        width = max(self.cfg["tgt_vocab"], int(src.max()) + 1)
+        mix = F.pad(mix, (0, width - self.cfg["tgt_vocab"]))
         ids = src.unsqueeze(1).expand(weights.shape) if weights.dim() == 3 else src
         mix = mix.scatter_add(-1, ids, (1 - gate) * weights)
         return torch.log(mix.clamp_min(1e-30))
@@ -228,7 +235,7 @@ class Rnn4jSeq2Seq(nn.Module):
     def encode(self, src, src_lengths):
         """memory (B, S, M), keys, source PAD mask (B, S) and the decoder's initial state (h0, c0)."""
         b, s = src.shape
-        x = self.embedding_dropout(self.encoder.embedding(src))
+        x = self.embedding_dropout(self.encoder.embedding(self.embeddable(src)))
         packed = nn.utils.rnn.pack_padded_sequence(x, src_lengths.cpu(), batch_first=True,
                                                    enforce_sorted=False)
         out, final = self.encoder.rnn(packed)
@@ -264,7 +271,7 @@ class Rnn4jSeq2Seq(nn.Module):
     def forward(self, src, src_lengths, tgt_in):
         """Teacher-forced log-probabilities (B, T, V) of tgt_in = [BOS, y_1 .. y_n] (PAD after)."""
         memory, keys, mask, (h, c) = self.encode(src, src_lengths)
-        y = self.embedding_dropout(self.decoder.embedding(tgt_in))
+        y = self.embedding_dropout(self.decoder.embedding(self.embeddable(tgt_in)))
         if self.att_kind == "BAHDANAU" or self.feeding or self.covered:
             outs, weights = [], []
             prev = y.new_zeros(y.shape[0], 1, self.cfg["decoder_hidden"])
@@ -301,7 +308,7 @@ class Rnn4jSeq2Seq(nn.Module):
         state (h, c, feed, coverage), src (N, S) their source ids (copy attention). Returns
         log-probabilities (N, V) and the next state."""
         h, c, feed, cov = state
-        y = self.decoder.embedding(prev).unsqueeze(1)  # (N, 1, E)
+        y = self.decoder.embedding(self.embeddable(prev)).unsqueeze(1)  # (N, 1, E)
         w = None
         if self.att_kind == "BAHDANAU":
             w, ctx = self.attention.attend(memory, keys, mask, h[-1].unsqueeze(1), cov)
@@ -359,6 +366,8 @@ def _translate_batch(model, sources, k, alpha, ratio, extra, n_best):
     cov = h.new_zeros(n, 1, s_len) if model.covered else None
     state = (h, c, feed, cov)
     v = model.cfg["tgt_vocab"]
+    if model.copying:
+        v = max(v, int(src.max()) + 1)  # the source-only words' extended ids
     cand = min(k + 1, v)
     finished = [[] for _ in range(n)]
     live = [(i, [], 0.0) for i in range(n)]  # (input, tokens, log_prob)
@@ -522,13 +531,27 @@ def encode_tokens(vocab_index, tokens):
     return [vocab_index.get(t, UNK) for t in tokens]
 
 
-def decode_ids(vocab, ids):
-    """rnn4j's Vocabulary.decode: stops at EOS, skips PAD and BOS."""
+def encode_copy(vocab_index, tokens):
+    """rnn4j's CopyVocabulary (copy attention): ids of whitespace tokens, each word outside the
+    vocabulary as V + k for the k-th distinct such word; returns (ids, those words in order)."""
+    v, extra, ids = len(vocab_index), {}, []
+    for t in tokens:
+        i = vocab_index.get(t, UNK)
+        if i == UNK and t != "<unk>":
+            i = extra.setdefault(t, v + len(extra))
+        ids.append(i)
+    return ids, list(extra)
+
+
+def decode_ids(vocab, ids, source_only=()):
+    """rnn4j's Vocabulary.decode: stops at EOS, skips PAD and BOS; ids >= V are source_only words."""
     out = []
     for i in ids:
         if i == EOS:
             break
-        if i not in (PAD, BOS):
+        if i >= len(vocab):
+            out.append(source_only[i - len(vocab)])
+        elif i not in (PAD, BOS):
             out.append(vocab[i])
     return out
 
@@ -551,7 +574,10 @@ def main():
     model, src_vocab, tgt_vocab = load_rnn4j(a.model)
     index = {t: i for i, t in enumerate(src_vocab)}
     lines = [l.rstrip("\n").split("\t")[0] for l in sys.stdin]
-    ids = [encode_tokens(index, l.split()) for l in lines]
+    if model.copying:
+        ids, extra = zip(*[encode_copy(index, l.split()) for l in lines]) if lines else ((), ())
+    else:
+        ids, extra = [encode_tokens(index, l.split()) for l in lines], [()] * len(lines)
     todo = [i for i, s in enumerate(ids) if s]
     hyps = translate(model, [ids[i] for i in todo], beam=a.beam, length_penalty=a.length_penalty,
                      max_len_ratio=a.max_length_ratio, n_best=a.n_best, max_batch=a.batch_size)
@@ -561,7 +587,7 @@ def main():
             print()
             continue
         for toks, lp, score in result[i]:
-            text = " ".join(decode_ids(tgt_vocab, toks))
+            text = " ".join(decode_ids(tgt_vocab, toks, extra[i]))
             if a.n_best > 1:
                 print(f"{i} ||| {text} ||| {score:.4f}")
             else:

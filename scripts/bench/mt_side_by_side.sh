@@ -8,6 +8,8 @@
 # an optimised BLAS (apt-get install python3-torch libopenblas0-openmp: with Debian's reference
 # libblas3 alone PyTorch's GEMMs run ~20x slower and the comparison means nothing; the script
 # refuses then). The two trainings run at the same time with one thread each (2 cores).
+# RNN4J=path/to/launcher runs a frozen build instead of scripts/rnn4j. The load average is
+# sampled every 2 minutes into OUT/load-samples.txt.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 minutes="${1:-30}"
@@ -30,8 +32,17 @@ echo "PyTorch one-thread GEMM: $gflops GFLOP/s" >&2
   echo "mt_side_by_side: PyTorch's BLAS is slow ($gflops GFLOP/s): apt-get install libopenblas0-openmp" >&2
   exit 2
 }
+# With autogrouping each session is its own scheduling group and `nice` acts only inside it, so
+# a niced build in another terminal still takes a whole core from these runs.
+if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo 0)" = 1 ]; then
+  echo "mt_side_by_side: warning: kernel.sched_autogroup_enabled is 1: 'nice' on other jobs does not" \
+    "shield these runs; use a quiet machine or: echo 0 > /proc/sys/kernel/sched_autogroup_enabled" >&2
+fi
 mkdir -p "$out"
-rnn4j=scripts/rnn4j
+rnn4j="${RNN4J:-scripts/rnn4j}"
+(while sleep 120; do uptime; done) > "$out/load-samples.txt" &
+sampler=$!
+trap 'kill $sampler 2>/dev/null' EXIT
 # Subwords and vocabularies once, shared by both: a 1-second rnn4j run writes them.
 $rnn4j train --train $data/train.tsv --dev $data/dev.tsv --out "$out/prep" \
   --src-tokenizer subword --tgt-tokenizer subword --joint-subwords --vocab-size 16000 \
@@ -50,10 +61,12 @@ $rnn4j train --train $data/train.tsv --dev $data/dev.tsv --out "$out/rnn4j" \
   --src-tokenizer subword --tgt-tokenizer subword --subword-model "$out/prep/source.spm" \
   "${common[@]}" --dev-metric bleu --dev-metric-limit 400 --backend cpu --cpu-gemm "${CPU_GEMM:-bf16}" \
   > "$out/rnn4j.log" 2>&1 &
+train_pids=($!)
 OMP_NUM_THREADS=1 "$py" scripts/bench/torch_seq2seq_train.py --train "$out/train.ids" \
   --dev "$out/dev.ids" --vocab "$out/prep/best" --out "$out/torch" "${common[@]}" \
   > "$out/torch.log" 2>&1 &
-wait
+train_pids+=($!)
+wait "${train_pids[@]}"
 uptime >> "$out/load.txt"
 # Decoding, one after the other, one thread each, beam 5.
 $rnn4j eval --model "$out/rnn4j/best" --test $data/test.tsv --beam 5 --output "$out/rnn4j.hyp" \

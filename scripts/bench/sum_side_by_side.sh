@@ -34,6 +34,12 @@ echo "PyTorch one-thread GEMM: $gflops GFLOP/s" >&2
   echo "sum_side_by_side: PyTorch's BLAS is slow ($gflops GFLOP/s): apt-get install libopenblas0-openmp" >&2
   exit 2
 }
+# With autogrouping each session is its own scheduling group and `nice` acts only inside it, so
+# a niced build in another terminal still takes a whole core from these runs.
+if [ "$(cat /proc/sys/kernel/sched_autogroup_enabled 2>/dev/null || echo 0)" = 1 ]; then
+  echo "sum_side_by_side: warning: kernel.sched_autogroup_enabled is 1: 'nice' on other jobs does not" \
+    "shield these runs; use a quiet machine or: echo 0 > /proc/sys/kernel/sched_autogroup_enabled" >&2
+fi
 mkdir -p "$out"
 # One joint subword model and one joint vocabulary, shared by every run: a 1-second run writes them.
 $rnn4j train --train $data/train.tsv --dev $data/dev.tsv --out "$out/prep" \

@@ -74,22 +74,24 @@ final class CopyGenerator implements Module {
   /**
    * The mixed log-distribution of one decoding step, on the host: from the generator's softmax
    * probs (N, V), p_gen (N), attention (N, S) and the source ids (N, S) each hypothesis reads (its
-   * first {@code lengths[n]} count), writes log p (N, V) into {@code out}.
+   * first {@code lengths[n]} count), writes log p (N, W) into {@code out}, W ≥ V: the ids V … W − 1
+   * are source-only words, which only copying gives probability.
    */
   static void mix(
       float[] probs, float[] gate, float[] attn, int[] srcIds, int[] lengths, int s, float[] out) {
     int n = gate.length;
     int v = probs.length / n;
+    int width = out.length / n;
     for (int r = 0; r < n; r++) {
       float g = gate[r];
-      for (int w = 0; w < v; w++) {
-        out[r * v + w] = g * probs[r * v + w];
+      for (int w = 0; w < width; w++) {
+        out[r * width + w] = w < v ? g * probs[r * v + w] : 0f;
       }
       for (int i = 0; i < lengths[r]; i++) {
-        out[r * v + srcIds[r * s + i]] += (1 - g) * attn[r * s + i];
+        out[r * width + srcIds[r * s + i]] += (1 - g) * attn[r * s + i];
       }
-      for (int w = 0; w < v; w++) {
-        out[r * v + w] = (float) Math.log(Math.max(CopyLoss.MIN_PROB, out[r * v + w]));
+      for (int w = 0; w < width; w++) {
+        out[r * width + w] = (float) Math.log(Math.max(CopyLoss.MIN_PROB, out[r * width + w]));
       }
     }
   }
@@ -99,19 +101,47 @@ final class CopyGenerator implements Module {
    * entry: an entry no source position copies becomes log p_gen + log p (floored at log {@link
    * CopyLoss#MIN_PROB}), and only the at most S copied entries of a row are computed in full,
    * log(p_gen · p + (1 − p_gen) · copy). Equal to {@link #mix} up to float rounding, and more exact
-   * for probabilities below float's range in p.
+   * for probabilities below float's range in p. Ids V … W − 1 are source-only words: only copying
+   * gives them probability, and an entry no position copies is floored.
    *
-   * @param logp (N, V) log-softmax of the logits, replaced by the mixture's log-probabilities
+   * @param logp (N, V) log-softmax of the logits; replaced by the mixture's log-probabilities when
+   *     W = V
+   * @return the mixture's log-probabilities (N, W): {@code logp} itself when W = V
    */
-  static void mixLog(float[] logp, float[] gate, float[] attn, int[] srcIds, int[] lengths, int s) {
+  static float[] mixLog(
+      float[] logp, float[] gate, float[] attn, int[] srcIds, int[] lengths, int s, int width) {
     int n = gate.length;
     int v = logp.length / n;
     float floor = (float) Math.log(CopyLoss.MIN_PROB);
-    double[] mass = new double[v];
+    float[] out = logp;
+    if (width != v) {
+      out = new float[n * width];
+      java.util.Arrays.fill(out, floor);
+      for (int r = 0; r < n; r++) {
+        System.arraycopy(logp, r * v, out, r * width, v);
+      }
+    }
+    mixRows(out, gate, attn, srcIds, lengths, s, v, width, floor);
+    return out;
+  }
+
+  /** {@link #mixLog} on rows of width W whose first V entries hold the log-softmax. */
+  private static void mixRows(
+      float[] logp,
+      float[] gate,
+      float[] attn,
+      int[] srcIds,
+      int[] lengths,
+      int s,
+      int v,
+      int width,
+      float floor) {
+    int n = gate.length;
+    double[] mass = new double[width];
     int[] touched = new int[s];
     float[] exact = new float[s];
     for (int r = 0; r < n; r++) {
-      int off = r * v;
+      int off = r * width;
       double g = gate[r];
       int k = 0;
       for (int i = 0; i < lengths[r]; i++) {
@@ -123,7 +153,7 @@ final class CopyGenerator implements Module {
       }
       for (int j = 0; j < k; j++) {
         int w = touched[j];
-        double p = g * Math.exp(logp[off + w]) + mass[w];
+        double p = (w < v ? g * Math.exp(logp[off + w]) : 0) + mass[w];
         exact[j] = (float) Math.log(Math.max(CopyLoss.MIN_PROB, p));
         mass[w] = 0;
       }

@@ -217,10 +217,10 @@ final class Generator implements Module {
   record CopySources(int[] ids, int[] lengths, int srcLen) {}
 
   /**
-   * One decoding step: log-probabilities of h̃ (N, H) into {@code logits} (N, V) (and into {@code
+   * One decoding step: log-probabilities of h̃ (N, H) into {@code logits} (N, W) (and into {@code
    * logProbs} on the host unless null), the attention weights (N, S) into {@code attnOut} unless it
-   * or {@code attnWeights} is null. With copy attention the log of the pointer-generator mixture
-   * over {@code sources}.
+   * or {@code attnWeights} is null. W is V, or with copy attention V plus the source-only words'
+   * ids of {@code sources}, and the log-probabilities are those of the pointer-generator mixture.
    */
   void emit(
       Tensor hTilde,
@@ -229,12 +229,27 @@ final class Generator implements Module {
       float[] logProbs,
       float[] attnOut,
       CopySources sources) {
-    be.gemm(Mat.of(hTilde), false, Mat.of(weight.value()), true, Mat.of(logits), 1f, 0f);
-    be.addRowVector(Mat.of(logits), bias.value());
-    if (copy == null) {
-      be.logSoftmax(logits, logits);
-    } else {
-      mixCopy(hTilde, attnWeights, logits, sources);
+    int rows = Mat.of(hTilde).rows();
+    boolean extended = logits.numel() != (long) rows * cfg.tgtVocab();
+    if (extended && copy == null) {
+      throw new IllegalArgumentException(
+          "log-probability tensor "
+              + logits.shape()
+              + " is wider than the vocabulary ("
+              + rows
+              + ", "
+              + cfg.tgtVocab()
+              + "), but only a copy-attention model extends it");
+    }
+    try (Tensor scores = extended ? be.zeros(rows, cfg.tgtVocab()) : null) {
+      Tensor vocabScores = extended ? scores : logits;
+      be.gemm(Mat.of(hTilde), false, Mat.of(weight.value()), true, Mat.of(vocabScores), 1f, 0f);
+      be.addRowVector(Mat.of(vocabScores), bias.value());
+      if (copy == null) {
+        be.logSoftmax(logits, logits);
+      } else {
+        mixCopy(hTilde, attnWeights, vocabScores, logits, sources);
+      }
     }
     if (logProbs != null) {
       float[] lp = be.download(logits);
@@ -247,18 +262,23 @@ final class Generator implements Module {
   }
 
   /**
-   * logits (N, V) → log of the pointer-generator mixture: the log-softmax on the backend, the
-   * mixture on the host ({@link CopyGenerator#mixLog}: one addition per entry, a logarithm only for
-   * the copied ones; a device kernel for it is future work).
+   * scores (N, V) → log of the pointer-generator mixture (N, W) in {@code out} (which may be {@code
+   * scores} when W = V): the log-softmax on the backend, the mixture on the host ({@link
+   * CopyGenerator#mixLog}: one addition per entry, a logarithm only for the copied ones; a device
+   * kernel for it is future work).
    */
-  private void mixCopy(Tensor hTilde, Tensor attnWeights, Tensor logits, CopySources sources) {
-    be.logSoftmax(logits, logits);
-    float[] logp = be.download(logits);
+  private void mixCopy(
+      Tensor hTilde, Tensor attnWeights, Tensor scores, Tensor out, CopySources sources) {
+    be.logSoftmax(scores, scores);
+    float[] logp = be.download(scores);
     float[] gate = copy.gate(hTilde);
     float[] attn = be.download(attnWeights);
-    CopyGenerator.mixLog(logp, gate, attn, sources.ids(), sources.lengths(), sources.srcLen());
-    try (Tensor u = be.upload(logp, gate.length, cfg.tgtVocab())) {
-      be.copy(u, logits);
+    int width = (int) (out.numel() / gate.length);
+    float[] mixed =
+        CopyGenerator.mixLog(
+            logp, gate, attn, sources.ids(), sources.lengths(), sources.srcLen(), width);
+    try (Tensor u = be.upload(mixed, gate.length, width)) {
+      be.copy(u, out);
     }
   }
 }

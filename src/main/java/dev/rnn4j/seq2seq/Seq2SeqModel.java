@@ -4,6 +4,7 @@ import static dev.rnn4j.seq2seq.Resources.closeAll;
 import static dev.rnn4j.seq2seq.Resources.own;
 
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.data.CopyVocabulary;
 import dev.rnn4j.io.HostTensor;
 import dev.rnn4j.nn.Embedding;
 import dev.rnn4j.nn.LoadResult;
@@ -247,21 +248,32 @@ public final class Seq2SeqModel implements Module {
       Generator.Forward out) {}
 
   private Loss run(Seq2SeqBatch batch, float smoothing, float gradScale, boolean train) {
-    checkIds("source", batch.src(), cfg.srcVocab());
-    checkIds("target input", batch.tgtIn(), cfg.tgtVocab());
-    checkIds("target output", batch.tgtOut(), cfg.tgtVocab());
+    int v = cfg.tgtVocab();
+    int[] hostTargets = maskPadding(batch);
+    int[] srcIds = batch.src();
+    int[] tgtInIds = batch.tgtIn();
+    int[] vocabTargets = hostTargets;
+    if (cfg.copyAttention()) {
+      // Source-only words (ids ≥ V) are embedded as <unk> and can only be copied.
+      ExtendedIds.checkBatch(batch, v);
+      srcIds = CopyVocabulary.embeddable(srcIds, v);
+      tgtInIds = CopyVocabulary.embeddable(tgtInIds, v);
+      vocabTargets = CopyVocabulary.embeddable(hostTargets, v);
+    } else {
+      checkIds("source", batch.src(), cfg.srcVocab());
+      checkIds("target input", batch.tgtIn(), v);
+      checkIds("target output", batch.tgtOut(), v);
+    }
     int b = batch.size();
     int s = batch.srcLen();
     int t = batch.tgtLen();
-    int[] hostTargets = maskPadding(batch);
     List<AutoCloseable> open = new ArrayList<>();
     try {
-      Encoder.Output enc =
-          encoder.forward(batch.src(), batch.srcLengths(), b, s, dropout, train, open);
+      Encoder.Output enc = encoder.forward(srcIds, batch.srcLengths(), b, s, dropout, train, open);
       Tensor memory = enc.rnn().output();
       Tensor srcLens = own(open, be.uploadInts(batch.srcLengths(), b));
       Bridge.States init = bridge.forward(enc.rnn(), b, open);
-      Tensor tgtIds = own(open, be.uploadInts(batch.tgtIn(), b * t));
+      Tensor tgtIds = own(open, be.uploadInts(tgtInIds, b * t));
       Tensor tgtX = own(open, tgtEmb.forward(tgtIds, b, t, cfg.embedSize()));
       Tensor tgtMask = dropout.embeddings(tgtX, DropoutStreams.TARGET_EMBEDDING_SEED, train, open);
       Tensor keys = decoder.keys(memory);
@@ -272,7 +284,7 @@ public final class Seq2SeqModel implements Module {
       DecoderPass pass = decoder.forward(tgtX, batch.tgtLengths(), src, init, train, open);
       Tensor[] outDropout = dropout.output(pass.hTilde(), train, open);
       Tensor states = outDropout == null ? pass.hTilde() : outDropout[1];
-      Tensor targets = own(open, be.uploadInts(hostTargets, b * t));
+      Tensor targets = own(open, be.uploadInts(vocabTargets, b * t));
       Generator.Forward out =
           generator.forward(
               states,
@@ -355,16 +367,28 @@ public final class Seq2SeqModel implements Module {
     final int srcLen;
     final Decoder.Memory source; // memory (B, S, M), keys (B, S, H), lengths (B)
     final int[] srcLengthsHost;
-    final int[] srcIds; // (B, S) on the host: what copy attention copies
+    final int[] srcIds; // (B, S) on the host: what copy attention copies (extended ids too)
+    private final int width;
     private int[] gatheredRows; // source row of each hypothesis in `gathered`
     private Decoder.Memory gathered; // the source rows per hypothesis, reused while rows match
 
-    Encoded(int batch, int srcLen, Decoder.Memory source, int[] lens, int[] srcIds) {
+    Encoded(int batch, int srcLen, Decoder.Memory source, int[] lens, int[] srcIds, int width) {
       this.batch = batch;
       this.srcLen = srcLen;
       this.source = source;
       this.srcLengthsHost = lens;
       this.srcIds = srcIds;
+      this.width = width;
+    }
+
+    /**
+     * The width W of each step's log-probabilities: the target vocabulary V, and with copy
+     * attention also the extended ids (source-only words) of these sources, V + the most any row
+     * uses. Token ids at or above V name those source words ({@link
+     * dev.rnn4j.data.CopyVocabulary}).
+     */
+    public int outputWidth() {
+      return width;
     }
 
     /** Memory, keys and lengths of source row srcRow[i] for hypothesis i (cached between steps). */
@@ -425,17 +449,29 @@ public final class Seq2SeqModel implements Module {
     }
   }
 
-  /** Encodes a batch of sources (row-major (B, S), PAD beyond each length). */
+  /**
+   * Encodes a batch of sources (row-major (B, S), PAD beyond each length). With copy attention a
+   * source may also hold extended ids V, V + 1, … for its words outside the vocabulary ({@link
+   * dev.rnn4j.data.CopyVocabulary#sourceIds()}): they are embedded as {@code <unk>}, and decoding
+   * can copy them ({@link Encoded#outputWidth()}).
+   */
   public Encoded encode(int[] src, int[] srcLengths, int batch, int srcLen, State[] initOut) {
     return guarded("encode", () -> encodeOpen(src, srcLengths, batch, srcLen, initOut));
   }
 
   private Encoded encodeOpen(int[] src, int[] srcLengths, int batch, int srcLen, State[] initOut) {
-    checkIds("source", src, cfg.srcVocab());
+    int width = cfg.tgtVocab();
+    int[] embedded = src;
+    if (cfg.copyAttention()) {
+      width = ExtendedIds.checkSources(src, srcLengths, batch, srcLen, cfg.tgtVocab());
+      embedded = CopyVocabulary.embeddable(src, cfg.tgtVocab());
+    } else {
+      checkIds("source", src, cfg.srcVocab());
+    }
     List<AutoCloseable> open = new ArrayList<>();
     try {
       RecurrentOutput enc =
-          encoder.forward(src, srcLengths, batch, srcLen, dropout, false, open).rnn();
+          encoder.forward(embedded, srcLengths, batch, srcLen, dropout, false, open).rnn();
       Bridge.States init = bridge.forward(enc, batch, open);
       Tensor feed = cfg.inputFeeding() ? be.zeros(1, batch, cfg.decoderHidden()) : null;
       Tensor coverage = cfg.coverageAttention() ? be.zeros(1, batch, srcLen) : null;
@@ -443,7 +479,7 @@ public final class Seq2SeqModel implements Module {
       Tensor memory = copyOf(enc.output());
       Decoder.Memory source =
           new Decoder.Memory(memory, decoder.keys(memory), be.uploadInts(srcLengths, batch));
-      return new Encoded(batch, srcLen, source, srcLengths.clone(), src.clone());
+      return new Encoded(batch, srcLen, source, srcLengths.clone(), src.clone(), width);
     } finally {
       closeAll(open);
     }
@@ -451,15 +487,16 @@ public final class Seq2SeqModel implements Module {
 
   /**
    * One decoder step for {@code prev.length} hypotheses; hypothesis i reads source row {@code
-   * srcRow[i]} of {@code enc}. Writes log-probabilities (N, V) and, if {@code attnOut} is not null,
-   * attention weights (N, S) to host arrays; returns the next state.
+   * srcRow[i]} of {@code enc}. Writes log-probabilities (N, W) ({@link Encoded#outputWidth()}: V
+   * unless copy attention extends it) and, if {@code attnOut} is not null, attention weights (N, S)
+   * to host arrays; returns the next state.
    */
   public State decodeStep(
       Encoded enc, int[] srcRow, int[] prev, State state, float[] logProbs, float[] attnOut) {
     return guarded(
         "decodeStep",
         () -> {
-          try (Tensor logits = be.zeros(prev.length, cfg.tgtVocab())) {
+          try (Tensor logits = be.zeros(prev.length, enc.outputWidth())) {
             return decodeOpen(enc, srcRow, prev, state, logits, logProbs, attnOut);
           }
         });
@@ -467,7 +504,7 @@ public final class Seq2SeqModel implements Module {
 
   /**
    * {@link #decodeStep(Encoded, int[], int[], State, float[], float[])} that leaves the
-   * log-probabilities (N, V) on the backend, in {@code logProbs} (allocated and closed by the
+   * log-probabilities (N, W) on the backend, in {@code logProbs} (allocated and closed by the
    * caller), so that only what the caller asks for crosses to the host (e.g. {@link Backend#topK}).
    */
   public State decodeStep(
@@ -485,7 +522,7 @@ public final class Seq2SeqModel implements Module {
       float[] logProbs,
       float[] attnOut) {
     int n = prev.length;
-    int v = cfg.tgtVocab();
+    int v = enc.outputWidth();
     checkIds("previous token", prev, v);
     if (logits.numel() != (long) n * v) {
       throw new IllegalArgumentException(
@@ -515,7 +552,9 @@ public final class Seq2SeqModel implements Module {
     List<AutoCloseable> open = new ArrayList<>();
     try {
       Decoder.Memory src = cfg.attention() == AttentionType.NONE ? null : enc.rowsFor(srcRow);
-      Tensor ids = own(open, be.uploadInts(prev, n));
+      // A copied source-only word (id ≥ V) is fed back as <unk>.
+      int[] fed = cfg.copyAttention() ? CopyVocabulary.embeddable(prev, cfg.tgtVocab()) : prev;
+      Tensor ids = own(open, be.uploadInts(fed, n));
       Tensor emb = own(open, tgtEmb.forward(ids, n, 1, cfg.embedSize()));
       Mat feed = state.feed() == null || bahdanau ? null : Mat.of(state.feed());
       Decoder.Step step =

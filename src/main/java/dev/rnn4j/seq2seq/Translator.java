@@ -23,7 +23,12 @@ public final class Translator {
     this.model = model;
   }
 
-  /** Decodes each source (ids without BOS/EOS); returns up to nBest hypotheses per source. */
+  /**
+   * Decodes each source (ids without BOS/EOS); returns up to nBest hypotheses per source. For a
+   * model with copy attention, a source may hold the extended ids of its words outside the
+   * vocabulary ({@link dev.rnn4j.data.CopyVocabulary#sourceIds()}), and its hypotheses may then
+   * copy them: decode those with the same {@link dev.rnn4j.data.CopyVocabulary}.
+   */
   public List<List<Hypothesis>> translate(List<int[]> sources, DecodeOptions opts) {
     List<List<Hypothesis>> out = new ArrayList<>(sources.size());
     for (int i = 0; i < sources.size(); i += opts.maxBatch()) {
@@ -64,13 +69,13 @@ public final class Translator {
       System.arraycopy(s, 0, src, i * srcLen, s.length);
       lens[i] = s.length;
     }
-    int v = model.config().tgtVocab();
-    DecodeStrategy search = new BeamSearch(lens, srcLen, v, opts);
     Backend be = model.backend();
     Seq2SeqModel.State[] init = new Seq2SeqModel.State[1];
     try (Seq2SeqModel.Encoded enc = model.encode(src, lens, n, srcLen, init)) {
       Seq2SeqModel.State state = init[0];
       try {
+        int v = enc.outputWidth();
+        DecodeStrategy search = new BeamSearch(lens, srcLen, v, opts);
         while (!search.finished()) {
           int[] rows = search.sourceRows();
           int m = rows.length;
@@ -88,10 +93,10 @@ public final class Translator {
             state = reordered;
           }
         }
+        return search.results();
       } finally {
         state.close();
       }
     }
-    return search.results();
   }
 }

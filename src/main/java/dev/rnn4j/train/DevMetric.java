@@ -8,7 +8,6 @@ import dev.rnn4j.seq2seq.Seq2SeqModel;
 import dev.rnn4j.seq2seq.Translator;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Function;
 
 /**
  * The task metric a training run judges its epochs by, on greedy decodings of a fixed sample of the
@@ -46,6 +45,16 @@ public final class DevMetric {
     return out;
   }
 
+  /** Target ids → text, as the model's output would be written. */
+  @FunctionalInterface
+  public interface Detokenizer {
+    /**
+     * The text of {@code ids}, an output for dev example number {@code example} (whose source's
+     * extended vocabulary decodes copied source-only words, with copy attention).
+     */
+    String detokenize(int example, int[] ids);
+  }
+
   /** The names {@link #of} accepts. */
   public static final List<String> NAMES =
       List.of("wer", "per", "bleu", "chrf", "chrf++", "rouge1", "rouge2", "rougeL");
@@ -60,11 +69,7 @@ public final class DevMetric {
    *     references
    */
   public static Trainer.Metric of(
-      String name,
-      List<Example> dev,
-      List<String> references,
-      Function<int[], String> detokenize,
-      int limit) {
+      String name, List<Example> dev, List<String> references, Detokenizer detokenize, int limit) {
     switch (name) {
       case "wer":
         return greedyWordErrorRate(dev, limit);
@@ -88,6 +93,7 @@ public final class DevMetric {
       src.add(dev.get(i).source());
       refs.add(List.of(references.get(i)));
     }
+    List<Integer> examples = List.copyOf(idx);
     String shown =
         switch (name) {
           case "bleu" -> "BLEU";
@@ -107,8 +113,8 @@ public final class DevMetric {
       public double evaluate(Seq2SeqModel model) {
         List<int[]> hyp = new Translator(model).best(src, DecodeOptions.greedy());
         List<String> text = new ArrayList<>(hyp.size());
-        for (int[] h : hyp) {
-          text.add(detokenize.apply(h));
+        for (int k = 0; k < hyp.size(); k++) {
+          text.add(detokenize.detokenize(examples.get(k), hyp.get(k)));
         }
         return TextMetrics.score(name, text, refs).score();
       }

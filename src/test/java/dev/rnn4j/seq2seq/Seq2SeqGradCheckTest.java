@@ -113,6 +113,11 @@ class Seq2SeqGradCheckTest {
             .build();
     int[][] src = {{4, 5, 6, 8}, {7, 8}, {5}};
     int[][] tgt = {{6, 4, 8}, {8, 7, 4}, {5, 5}};
+    if (copy) {
+      // Source-only words (ids ≥ V = 9): the first row's 9 is copied, the second's 10 is not.
+      src = new int[][] {{4, 9, 6, 8}, {7, 9, 10}, {5}};
+      tgt = new int[][] {{6, 9, 8}, {8, 7, 9}, {5, 5}};
+    }
     Seq2SeqBatch batch = Seq2SeqBatch.of(src, tgt, Seq2SeqModel.BOS, Seq2SeqModel.EOS);
     try (Seq2SeqModel model = new Seq2SeqModel(be, cfg, 13)) {
       model.zeroGrad();

@@ -1,5 +1,6 @@
 package dev.rnn4j.cli;
 
+import dev.rnn4j.data.CopyVocabulary;
 import dev.rnn4j.data.CorpusReport;
 import dev.rnn4j.data.Example;
 import dev.rnn4j.data.ParallelCorpusReader;
@@ -73,6 +74,40 @@ record Corpus(List<List<String>> sources, List<List<String>> targets, CorpusRepo
   }
 
   /**
+   * How a corpus's text becomes ids: the two sides' tokenizers and vocabularies, and whether each
+   * pair uses its source's extended vocabulary for copy attention ({@link CopyVocabulary}; the two
+   * vocabularies are then one joint vocabulary).
+   */
+  record Encoding(
+      Tokenizer srcTok, Tokenizer tgtTok, Vocabulary srcVocab, Vocabulary tgtVocab, boolean copy) {
+    Encoding {
+      if (copy && !srcVocab.equals(tgtVocab)) {
+        throw new IllegalArgumentException(
+            "copy attention reads one joint vocabulary for both sides (train with --joint-vocab)");
+      }
+    }
+
+    /** The ids of one pair, and its extended vocabulary when copying (else null). */
+    Example encode(List<String> source, List<String> target, CopyVocabulary[] copyOut) {
+      if (!copy) {
+        return new Example(srcVocab.encode(source), tgtVocab.encode(target));
+      }
+      CopyVocabulary cv = CopyVocabulary.of(srcVocab, source);
+      if (copyOut != null) {
+        copyOut[0] = cv;
+      }
+      return new Example(cv.sourceIds(), cv.encodeTarget(target));
+    }
+  }
+
+  /**
+   * A file's pairs as ids, and, when asked for, the target texts as written in the file (the
+   * references of text metrics such as BLEU) and each pair's extended vocabulary (copy attention;
+   * null otherwise), aligned with the examples.
+   */
+  record Encoded(List<Example> examples, List<String> targets, List<CopyVocabulary> copies) {}
+
+  /**
    * Reads a training (or dev) file straight into id sequences in one streaming pass: only the ids
    * are kept (4 bytes a token, against about 50 for a token string), so a corpus is held at about
    * the size of its text. Malformed lines are counted and reported to {@code log} by line number.
@@ -86,36 +121,38 @@ record Corpus(List<List<String>> sources, List<List<String>> targets, CorpusRepo
       int maxLength,
       PrintStream log)
       throws IOException {
-    return readEncoded(file, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, log, null);
+    return readEncoded(
+            file, new Encoding(srcTok, tgtTok, srcVocab, tgtVocab, false), maxLength, log, false)
+        .examples();
   }
 
   /**
-   * As {@link #readEncoded(Path, Tokenizer, Tokenizer, Vocabulary, Vocabulary, int, PrintStream)},
-   * also adding each kept pair's target text, as written in the file, to {@code targets} (when not
-   * null): the references of text metrics such as BLEU.
+   * As {@link #readEncoded(Path, Tokenizer, Tokenizer, Vocabulary, Vocabulary, int, PrintStream)}
+   * with the given encoding; with {@code keepTexts} also the target texts and (when copying) the
+   * extended vocabularies, which a training file does not need.
    */
-  static List<Example> readEncoded(
-      Path file,
-      Tokenizer srcTok,
-      Tokenizer tgtTok,
-      Vocabulary srcVocab,
-      Vocabulary tgtVocab,
-      int maxLength,
-      PrintStream log,
-      List<String> targets)
+  static Encoded readEncoded(
+      Path file, Encoding enc, int maxLength, PrintStream log, boolean keepTexts)
       throws IOException {
     List<Example> out = new ArrayList<>();
+    List<String> targets = keepTexts ? new ArrayList<>() : null;
+    List<CopyVocabulary> copies = keepTexts && enc.copy() ? new ArrayList<>() : null;
+    CopyVocabulary[] cv = new CopyVocabulary[1];
     CorpusReport report =
-        reader(srcTok, tgtTok, maxLength)
+        reader(enc.srcTok(), enc.tgtTok(), maxLength)
             .read(
                 file,
                 p -> {
                   out.add(
-                      new Example(
-                          srcVocab.encode(srcTok.tokenize(p.source())),
-                          tgtVocab.encode(tgtTok.tokenize(p.target()))));
+                      enc.encode(
+                          enc.srcTok().tokenize(p.source()),
+                          enc.tgtTok().tokenize(p.target()),
+                          copies == null ? null : cv));
                   if (targets != null) {
                     targets.add(p.target());
+                  }
+                  if (copies != null) {
+                    copies.add(cv[0]);
                   }
                 });
     if (report.rejected() > 0) {
@@ -125,7 +162,7 @@ record Corpus(List<List<String>> sources, List<List<String>> targets, CorpusRepo
       throw new IllegalArgumentException(
           file + ": no usable lines (expected source<TAB>target per line)");
     }
-    return out;
+    return new Encoded(out, targets, copies);
   }
 
   /** Rejects pairs with a side over {@code maxLength} tokens, each side in its own tokens. */

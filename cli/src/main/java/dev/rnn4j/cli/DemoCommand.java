@@ -90,8 +90,7 @@ final class DemoCommand implements Callable<Integer> {
           new TrainRun.Setup(
               cfg, opts, 32, 400, out, null, 0, 0, DivergenceGuard.DEFAULT_PATIENCE, 0, "wer"),
           train.encode(src, tgt),
-          devEx,
-          null,
+          new Corpus.Encoded(devEx, null, null),
           src,
           tgt,
           tok,

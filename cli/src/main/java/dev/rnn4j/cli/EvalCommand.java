@@ -1,6 +1,7 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.data.CopyVocabulary;
 import dev.rnn4j.data.SentencePair;
 import dev.rnn4j.data.UnkReplacement;
 import dev.rnn4j.io.AtomicFiles;
@@ -115,17 +116,24 @@ final class EvalCommand implements Callable<Integer> {
       }
       List<int[]> sources = new ArrayList<>();
       List<List<String>> sourceTokens = new ArrayList<>();
+      List<CopyVocabulary> copies = new ArrayList<>(); // with copy attention, else empty
+      boolean copy = m.model().config().copyAttention();
       List<List<int[]>> refIds = new ArrayList<>();
       List<List<String>> refTexts = new ArrayList<>();
       for (List<Integer> lines : groups.values()) {
         SentencePair first = pairs.get(lines.get(0));
         List<String> srcTokens = m.sourceTokenizer().tokenize(first.source());
         sourceTokens.add(srcTokens);
-        sources.add(m.sourceVocab().encode(srcTokens));
+        CopyVocabulary cv = copy ? CopyVocabulary.of(m.sourceVocab(), srcTokens) : null;
+        if (copy) {
+          copies.add(cv);
+        }
+        sources.add(copy ? cv.sourceIds() : m.sourceVocab().encode(srcTokens));
         List<int[]> ids = new ArrayList<>();
         List<String> texts = new ArrayList<>();
         for (int i : lines) {
-          ids.add(m.targetVocab().encode(m.targetTokenizer().tokenize(pairs.get(i).target())));
+          List<String> ref = m.targetTokenizer().tokenize(pairs.get(i).target());
+          ids.add(copy ? cv.encodeTarget(ref) : m.targetVocab().encode(ref));
           texts.add(pairs.get(i).target());
         }
         refIds.add(ids);
@@ -139,7 +147,8 @@ final class EvalCommand implements Callable<Integer> {
       for (int i = 0; i < decoded.size(); i++) {
         Hypothesis h = decoded.get(i).get(0);
         hyps.add(h.tokens());
-        List<String> toks = m.targetVocab().decode(h.tokens());
+        List<String> toks =
+            copy ? copies.get(i).decode(h.tokens()) : m.targetVocab().decode(h.tokens());
         if (constraints.replaceUnk) {
           toks = UnkReplacement.replace(toks, h.attention(), sourceTokens.get(i));
         }

@@ -366,12 +366,13 @@ final class TrainCommand implements Callable<Integer> {
         tgtVocab = Vocabulary.build(counts.targets(), minFreq, maxVocab);
       }
     }
-    List<Example> trainEx =
-        Corpus.readEncoded(train, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err);
-    List<String> devRefs = new ArrayList<>();
-    List<Example> devEx =
-        Corpus.readEncoded(dev, srcTok, tgtTok, srcVocab, tgtVocab, maxLength, System.err, devRefs);
     Seq2SeqConfig shape = config != null ? config : model.config(srcVocab.size(), tgtVocab.size());
+    // With copy attention each pair reads its source's extended vocabulary (source-only words).
+    Corpus.Encoding encoding =
+        new Corpus.Encoding(srcTok, tgtTok, srcVocab, tgtVocab, shape.copyAttention());
+    List<Example> trainEx =
+        Corpus.readEncoded(train, encoding, maxLength, System.err, false).examples();
+    Corpus.Encoded devData = Corpus.readEncoded(dev, encoding, maxLength, System.err, true);
     if (shape.copyAttention() && opts.labelSmoothing() > 0) {
       throw new IllegalArgumentException(
           "--label-smoothing "
@@ -397,8 +398,7 @@ final class TrainCommand implements Callable<Integer> {
               saveEvery,
               devMetric),
           trainEx,
-          devEx,
-          devRefs,
+          devData,
           srcVocab,
           tgtVocab,
           srcTok,

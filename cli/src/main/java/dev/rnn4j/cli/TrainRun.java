@@ -105,21 +105,22 @@ final class TrainRun {
    * Trains on encoded pairs (ids of {@code srcVocab} and {@code tgtVocab}); writes out/best,
    * out/last, out/loss.svg and, with {@code keepEpochs > 0}, the model after each of the last
    * {@code keepEpochs} epochs as out/epoch-NNN (for {@code rnn4j average}). Returns the best value
-   * of the dev metric ({@code devRefs}: the dev targets as text, for text metrics; may be null for
-   * wer and per).
+   * of the dev metric ({@code dev.targets()}: the dev targets as text, for text metrics; may be
+   * null for wer and per; {@code dev.copies()}: each pair's extended vocabulary with copy
+   * attention).
    */
   static double run(
       Backend be,
       Setup s,
       List<Example> trainEx,
-      List<Example> devEx,
-      List<String> devRefs,
+      Corpus.Encoded dev,
       Vocabulary srcVocab,
       Vocabulary tgtVocab,
       Tokenizer srcTok,
       Tokenizer tgtTok,
       PrintStream log)
       throws IOException {
+    List<Example> devEx = dev.examples();
     List<Seq2SeqBatch> devBatches = new ArrayList<>();
     for (Batch b : Batcher.evaluationBatches(devEx, s.batchSize())) {
       devBatches.add(Seq2SeqBatch.of(b));
@@ -156,8 +157,12 @@ final class TrainRun {
           DevMetric.of(
               s.devMetric(),
               devEx,
-              devRefs,
-              ids -> tgtTok.detokenize(tgtVocab.decode(ids)),
+              dev.targets(),
+              (i, ids) ->
+                  tgtTok.detokenize(
+                      dev.copies() == null
+                          ? tgtVocab.decode(ids)
+                          : dev.copies().get(i).decode(ids)),
               s.devMetricLimit());
       long finalSeed = seed;
       Trainer.Checkpoints ckpt =

@@ -1,6 +1,7 @@
 package dev.rnn4j.cli;
 
 import dev.rnn4j.backend.Backend;
+import dev.rnn4j.data.CopyVocabulary;
 import dev.rnn4j.data.LineReader;
 import dev.rnn4j.data.UnkReplacement;
 import dev.rnn4j.seq2seq.AttentionMap;
@@ -195,7 +196,8 @@ final class TranslateCommand implements Callable<Integer> {
   }
 
   /** One input line: its source ids, or null if it gets an empty output line. */
-  private record Pending(long number, int[] ids, List<String> tokens) {}
+  /** A line read: its ids (null when it is not translated), tokens, and copy vocabulary or null. */
+  private record Pending(long number, int[] ids, List<String> tokens, CopyVocabulary copy) {}
 
   /** State of one translate run: counts, the first hypothesis for the attention map. */
   private final class Run {
@@ -263,14 +265,20 @@ final class TranslateCommand implements Callable<Integer> {
         report(
             no, line.length() + " bytes, translating the first " + maxLineBytes + " (--truncate)");
       }
-      int[] ids = m.sourceVocab().encode(tokens);
-      return new Pending(no, ids.length > 0 ? ids : null, tokens);
+      if (tokens.isEmpty()) {
+        return new Pending(no, null, tokens, null);
+      }
+      if (m.model().config().copyAttention()) {
+        CopyVocabulary cv = CopyVocabulary.of(m.sourceVocab(), tokens);
+        return new Pending(no, cv.sourceIds(), tokens, cv);
+      }
+      return new Pending(no, m.sourceVocab().encode(tokens), tokens, null);
     }
 
     private Pending fail(long no, String why) {
       failed++;
       report(no, why);
-      return new Pending(no, null, List.of());
+      return new Pending(no, null, List.of(), null);
     }
 
     private void report(long no, String what) {
@@ -301,7 +309,8 @@ final class TranslateCommand implements Callable<Integer> {
           firstTokens = p.tokens();
         }
         for (Hypothesis h : hs) {
-          List<String> toks = m.targetVocab().decode(h.tokens());
+          List<String> toks =
+              p.copy() != null ? p.copy().decode(h.tokens()) : m.targetVocab().decode(h.tokens());
           if (constraints.replaceUnk) {
             toks = UnkReplacement.replace(toks, h.attention(), p.tokens());
           }

@@ -131,6 +131,50 @@ class CopyAttentionCliTest {
     assertTrue(smoothing.err().contains("does not combine with --copy-attention"), smoothing.err());
   }
 
+  /**
+   * With a vocabulary of 12 ids nearly every word is outside it, yet a copy model learns to output
+   * the source's words through their extended ids, including words it never saw in training.
+   */
+  @Test
+  void aCopyModelOutputsSourceWordsOutsideItsVocabulary(@TempDir Path tmp) throws Exception {
+    Path out = tmp.resolve("run");
+    CliRun r =
+        CliRun.run(
+            args(
+                tmp,
+                out,
+                "--epochs",
+                "6",
+                "--max-vocab",
+                "12",
+                "--lr",
+                "0.01",
+                "--copy-attention",
+                "--dev-metric",
+                "bleu"));
+    assertEquals(0, r.code(), r.err());
+    Path in = tmp.resolve("in.txt");
+    Files.writeString(in, "w1 keep zebra quokka\nw4 keep w5 narwhal\nw7 keep okapi w9\n");
+    CliRun t =
+        CliRun.run(
+            "translate",
+            "--model",
+            out.resolve("best").toString(),
+            "--input",
+            in.toString(),
+            "--beam",
+            "3");
+    assertEquals(0, t.code(), t.err());
+    assertEquals("zebra quokka\nw5 narwhal\nokapi w9\n", t.out(), t.err());
+    Path test = tmp.resolve("test.tsv");
+    Files.writeString(test, "w1 keep zebra quokka\tzebra quokka\n");
+    CliRun e =
+        CliRun.run(
+            "eval", "--model", out.resolve("best").toString(), "--test", test.toString(), "--json");
+    assertEquals(0, e.code(), e.err());
+    assertTrue(e.out().contains("\"sequence_accuracy\":100.0"), e.out());
+  }
+
   @Test
   void replaceUnkPutsTheAttendedSourceWordInPlaceOfEachUnk(@TempDir Path tmp) throws Exception {
     Path out = tmp.resolve("run");

@@ -64,7 +64,37 @@ public final class ShardedCorpus implements AutoCloseable {
       Vocabulary targetVocab,
       int partitions,
       int maxLength) {
-    TextCodec codec = new TextCodec(sourceTokenizer, targetTokenizer, sourceVocab, targetVocab);
+    return fromText(
+        pairs,
+        sourceCol,
+        targetCol,
+        sourceTokenizer,
+        targetTokenizer,
+        sourceVocab,
+        targetVocab,
+        partitions,
+        maxLength,
+        false);
+  }
+
+  /**
+   * As {@link #fromText(Dataset, String, String, Tokenizer, Tokenizer, Vocabulary, Vocabulary, int,
+   * int)}; with {@code copy} (a copy-attention model, one joint vocabulary) each pair is encoded
+   * over its source's extended vocabulary ({@link dev.rnn4j.data.CopyVocabulary}).
+   */
+  public static ShardedCorpus fromText(
+      Dataset<Row> pairs,
+      String sourceCol,
+      String targetCol,
+      Tokenizer sourceTokenizer,
+      Tokenizer targetTokenizer,
+      Vocabulary sourceVocab,
+      Vocabulary targetVocab,
+      int partitions,
+      int maxLength,
+      boolean copy) {
+    TextCodec codec =
+        new TextCodec(sourceTokenizer, targetTokenizer, sourceVocab, targetVocab, copy);
     return of(pairs, sourceCol, targetCol, codec, partitions, maxLength);
   }
 
@@ -87,8 +117,9 @@ public final class ShardedCorpus implements AutoCloseable {
                   if (a == null || b == null) {
                     return new int[0][];
                   }
-                  int[] x = codec.source(a.toString());
-                  int[] y = codec.target(b.toString());
+                  int[][] xy = codec.pair(a.toString(), b.toString());
+                  int[] x = xy[0];
+                  int[] y = xy[1];
                   if (x.length == 0 || x.length > maxLength || y.length > maxLength) {
                     return new int[0][];
                   }

@@ -1,5 +1,6 @@
 package dev.rnn4j.spark;
 
+import dev.rnn4j.data.CopyVocabulary;
 import dev.rnn4j.seq2seq.DecodeOptions;
 import dev.rnn4j.seq2seq.Hypothesis;
 import dev.rnn4j.seq2seq.ModelDirectory;
@@ -85,13 +86,23 @@ final class TranslatePartition implements MapPartitionsFunction<Row, Row> {
     String[] out = new String[n];
     String[] err = new String[n];
     int[][] ids = new int[n][];
+    // With copy attention each source's extended vocabulary (its words outside the vocabulary
+    // can be copied), as `rnn4j translate` reads them; else null.
+    CopyVocabulary[] copies = new CopyVocabulary[n];
+    boolean copy = m.model().config().copyAttention();
     List<Integer> todo = new ArrayList<>();
     for (int i = 0; i < n; i++) {
       Object v = in.get(i).get(inputIndex);
       if (v == null) {
         continue;
       }
-      ids[i] = m.sourceVocab().encode(m.sourceTokenizer().tokenize(v.toString()));
+      List<String> tokens = m.sourceTokenizer().tokenize(v.toString());
+      if (copy) {
+        copies[i] = CopyVocabulary.of(m.sourceVocab(), tokens);
+        ids[i] = copies[i].sourceIds();
+      } else {
+        ids[i] = m.sourceVocab().encode(tokens);
+      }
       if (ids[i].length == 0) {
         out[i] = "";
       } else {
@@ -100,11 +111,11 @@ final class TranslatePartition implements MapPartitionsFunction<Row, Row> {
     }
     todo.sort(Comparator.comparingInt(i -> ids[i].length));
     try {
-      decode(m, tr, opts, ids, todo, out);
+      decode(m, tr, opts, ids, copies, todo, out);
     } catch (RuntimeException batchFailure) {
       for (int i : todo) {
         try {
-          decode(m, tr, opts, ids, List.of(i), out);
+          decode(m, tr, opts, ids, copies, List.of(i), out);
         } catch (RuntimeException e) {
           out[i] = null;
           err[i] = e.toString();
@@ -129,6 +140,7 @@ final class TranslatePartition implements MapPartitionsFunction<Row, Row> {
       Translator tr,
       DecodeOptions opts,
       int[][] ids,
+      CopyVocabulary[] copies,
       List<Integer> which,
       String[] out) {
     if (which.isEmpty()) {
@@ -141,7 +153,10 @@ final class TranslatePartition implements MapPartitionsFunction<Row, Row> {
     List<List<Hypothesis>> hyps = tr.translate(src, opts);
     for (int k = 0; k < which.size(); k++) {
       int[] best = hyps.get(k).get(0).tokens();
-      out[which.get(k)] = m.targetTokenizer().detokenize(m.targetVocab().decode(best));
+      CopyVocabulary cv = copies[which.get(k)];
+      out[which.get(k)] =
+          m.targetTokenizer()
+              .detokenize(cv != null ? cv.decode(best) : m.targetVocab().decode(best));
     }
   }
 

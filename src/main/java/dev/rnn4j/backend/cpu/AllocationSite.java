@@ -8,8 +8,8 @@ import java.util.Map;
 
 /**
  * Where a tensor was allocated or closed, as recorded in the CPU backend's checking mode: the first
- * stack frame outside the allocation API (the tensor, the backend, its pool, {@code Backend}'s
- * defaults), and when that frame is a backend operation of this package (e.g. {@code
+ * stack frame outside the allocation API (the tensor, the backend, its memory and pool, {@code
+ * Backend}'s defaults), and when that frame is a backend operation of this package (e.g. {@code
  * DnnlSequence}), also the first rnn4j frame outside the package that called it.
  */
 final class AllocationSite {
@@ -18,6 +18,7 @@ final class AllocationSite {
       java.util.Set.of(
           CpuTensor.class.getName(),
           CpuBackend.class.getName(),
+          CpuMemory.class.getName(),
           CpuElementwise.class.getName(), // sumRows' row of ones, part of the backend's call
           CpuMemoryPool.class.getName(),
           AllocationSite.class.getName(),

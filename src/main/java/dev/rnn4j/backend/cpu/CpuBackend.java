@@ -2,8 +2,6 @@ package dev.rnn4j.backend.cpu;
 
 import static dev.rnn4j.backend.cpu.CpuViews.cpu;
 import static dev.rnn4j.backend.cpu.CpuViews.f;
-import static dev.rnn4j.backend.cpu.CpuViews.i;
-import static dev.rnn4j.backend.cpu.CpuViews.sameSize;
 
 import dev.rnn4j.backend.Activation;
 import dev.rnn4j.backend.Backend;
@@ -16,42 +14,29 @@ import dev.rnn4j.tensor.DType;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Shape;
 import dev.rnn4j.tensor.Tensor;
-import java.util.ArrayList;
 import java.util.Locale;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The CPU backend: GEMMs on oneDNN (sgemm, or its matmul primitive in f32 or mixed bf16: {@link
  * CpuGemm}), every other primitive as a fused Java loop split over a fixed thread pool. Thread-safe
  * for calls on disjoint tensors. Its loops are the reference the CUDA kernels are tested against.
  *
- * <p>This class holds the options, the memory (allocation, transfers, whole-tensor copies and
- * fills) and the lifecycle; each op family is a class of its own, named as the CUDA backend's
- * launcher of the same {@code cuda/*.cu} family: {@code CpuGemmEngine} (the twin of {@code
- * GemmEngine}), {@code CpuElementwise}, {@code CpuReductions}, {@code CpuCells}, {@code CpuSoftmax}
- * and {@code CpuEmbedding}. The overrides below only delegate to them.
+ * <p>This class holds the options and the lifecycle; the memory (allocation, transfers,
+ * whole-tensor copies) is {@code CpuMemory}, and each op family is a class of its own, named as the
+ * CUDA backend's class of the same family: {@code CpuMemory} (the twin of {@code CudaMemory}),
+ * {@code CpuGemmEngine} (of {@code CudaGemmEngine}), {@code CpuElementwise}, {@code CpuReductions},
+ * {@code CpuCells}, {@code CpuSoftmax} and {@code CpuEmbedding}. The overrides below only delegate
+ * to them.
  */
 public final class CpuBackend implements Backend {
-  private static final Logger LOG = LoggerFactory.getLogger(CpuBackend.class);
-
   private final CpuParallel parallel;
   private final boolean splitGemm;
 
-  /** The settings this backend was built with, read once (never per call). */
+  /**
+   * The settings this backend was built with, read once (never per call): among them how GEMMs run
+   * ({@link CpuGemm}) and when layers run whole sequences through oneDNN's RNN primitives.
+   */
   private final CpuOptions options;
-
-  /**
-   * When layers run whole sequences through oneDNN's RNN primitives ({@link CpuOptions#fusedRnn}).
-   */
-  private final CpuOptions.FusedRnn fusedRnn;
-
-  /**
-   * How GEMMs run: oneDNN's sgemm, its matmul primitive in f32, or in bf16 (see {@link CpuGemm}).
-   */
-  private final CpuGemm gemmMode;
 
   // The op families, as in the CUDA backend (CpuEmbedding holds no state: static calls).
   private final CpuGemmEngine gemm;
@@ -60,15 +45,8 @@ public final class CpuBackend implements Backend {
   private final CpuCells cells;
   private final CpuSoftmax softmax;
 
-  /**
-   * Off-heap blocks. {@link CpuOptions#checkMemory} turns on its checking mode: canaries around
-   * every tensor, verified at close and at backend close, double closes refused, allocation sites
-   * recorded (see {@link CpuMemoryPool}, {@link #openTensors}).
-   */
-  private final CpuMemoryPool pool;
-
-  private final Set<CpuTensor> live = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+  /** Tensors, transfers and whole-tensor copies; the off-heap blocks of {@link CpuMemoryPool}. */
+  private final CpuMemory memory;
 
   /**
    * A backend with the settings of the system properties ({@link
@@ -118,17 +96,11 @@ public final class CpuBackend implements Backend {
           "CPU options are null; pass CpuOptions.defaults() or CpuOptions.fromSystemProperties()");
     }
     this.options = options;
-    this.fusedRnn = options.fusedRnn();
-    // The cells' tanh and σ (CpuOptions.activations): VecCells' vectorizable rational approximation
-    // (relative error under 3.4e-7; the default), or ExactCells' Math.exp-based reference (within
-    // one float ulp, 10-30x slower per activation).
-    CellLoops loops =
-        options.activations() == CpuOptions.Activations.EXACT
-            ? ExactCells.INSTANCE
-            : VecCells.INSTANCE;
+    CellLoops loops = CellLoops.of(options.activations());
     DnnlGemm.load();
-    this.pool = new CpuMemoryPool(options.cacheBytes(), options.checkMemory());
-    this.gemmMode = options.gemm();
+    this.memory =
+        new CpuMemory(this, new CpuMemoryPool(options.cacheBytes(), options.checkMemory()));
+    CpuGemm gemmMode = options.gemm();
     CpuGemmEngine.checkSupported(gemmMode);
     int threads = options.threads();
     this.parallel = new CpuParallel(threads);
@@ -152,14 +124,14 @@ public final class CpuBackend implements Backend {
 
   /** How this backend's GEMMs run. */
   public CpuGemm gemmMode() {
-    return gemmMode;
+    return options.gemm();
   }
 
   /** "cpu", with the GEMM mode where it is not the default: "cpu (bf16 GEMMs)". */
   @Override
   public String describe() {
-    if (gemmMode != CpuGemm.SGEMM) {
-      return name() + " (" + gemmMode.name().toLowerCase(Locale.ROOT) + " GEMMs)";
+    if (gemmMode() != CpuGemm.SGEMM) {
+      return name() + " (" + gemmMode().name().toLowerCase(Locale.ROOT) + " GEMMs)";
     }
     return name();
   }
@@ -182,22 +154,12 @@ public final class CpuBackend implements Backend {
   }
 
   /**
-   * oneDNN's LSTM, GRU and RNN primitives for full-length batches. {@link CpuOptions#fusedRnn}
-   * chooses: {@code AUTO} (default) uses them for inference and not for training; {@code ALWAYS}
-   * for both; {@code NEVER} never (layers run the per-step cells).
-   *
-   * <p>The default follows measurement: inference is faster through the primitive, training through
-   * the per-step loop since the cells' activations are vectorized ({@link VecCells}); oneDNN's
-   * backward on a batch half per thread is the slow part. Figures and their dates:
-   * docs/PERFORMANCE.md, "Fused sequences".
+   * oneDNN's LSTM, GRU and RNN primitives for full-length batches, as {@link CpuOptions#fusedRnn}
+   * says (by default for inference only; see {@link DnnlSequence#of}).
    */
   @Override
   public FusedSequence fusedSequence(SequenceCell cell, int inputSize, int hiddenSize) {
-    if (fusedRnn == CpuOptions.FusedRnn.NEVER) {
-      return null;
-    }
-    return new DnnlSequence(
-        this, cell, inputSize, hiddenSize, fusedRnn == CpuOptions.FusedRnn.ALWAYS);
+    return DnnlSequence.of(this, options.fusedRnn(), cell, inputSize, hiddenSize);
   }
 
   /** Threads used by the Java loops. */
@@ -207,100 +169,54 @@ public final class CpuBackend implements Backend {
 
   /** Number of tensors allocated and not yet closed (for leak checks). */
   public int liveTensors() {
-    return live.size();
+    return memory.liveTensors();
   }
 
   /** Whether the off-heap memory runs in checking mode ({@link CpuOptions#checkMemory}). */
   public boolean checksMemory() {
-    return pool.checking();
+    return memory.pool().checking();
   }
 
   /** The tensors still open, with their allocation sites in checking mode. */
   public OpenTensorReport openTensors() {
-    return OpenTensorReport.of(new ArrayList<>(live));
-  }
-
-  void released(CpuTensor t) {
-    live.remove(t);
-  }
-
-  CpuMemoryPool pool() {
-    return pool;
+    return memory.openTensors();
   }
 
   // ---------------------------------------------------------------- memory
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("the CPU backend is closed");
-    }
-  }
-
   @Override
   public Tensor zeros(DType dtype, Shape shape) {
-    checkOpen();
-    CpuTensor t = new CpuTensor(this, dtype, shape);
-    live.add(t);
-    return t;
+    return memory.zeros(dtype, shape);
   }
 
   /** A FLOAT32 tensor of n elements left uninitialised, for buffers a kernel overwrites. */
   Tensor scratch(long n) {
-    checkOpen();
-    CpuTensor t = new CpuTensor(this, DType.FLOAT32, Shape.of((int) Math.max(1, n)), false);
-    live.add(t);
-    return t;
+    return memory.scratch(n);
   }
 
   @Override
   public Tensor upload(float[] data, int... dims) {
-    Shape s = Shape.of(dims);
-    if (data.length != s.numel()) {
-      throw new IllegalArgumentException(
-          "upload: " + data.length + " values do not fill shape " + s + " (" + s.numel() + ")");
-    }
-    Tensor t = zeros(DType.FLOAT32, s);
-    f(t).put(0, data);
-    return t;
+    return memory.upload(data, dims);
   }
 
   @Override
   public Tensor uploadInts(int[] data, int... dims) {
-    Shape s = Shape.of(dims);
-    if (data.length != s.numel()) {
-      throw new IllegalArgumentException(
-          "uploadInts: " + data.length + " values do not fill shape " + s + " (" + s.numel() + ")");
-    }
-    Tensor t = zeros(DType.INT32, s);
-    i(t).put(0, data);
-    return t;
+    return memory.uploadInts(data, dims);
   }
 
   @Override
   public float[] download(Tensor t) {
-    float[] out = new float[(int) t.numel()];
-    f(t).get(0, out);
-    return out;
+    return memory.download(t);
   }
 
   @Override
   public int[] downloadInts(Tensor t) {
-    int[] out = new int[(int) t.numel()];
-    i(t).get(0, out);
-    return out;
+    return memory.downloadInts(t);
   }
 
   @Override
   public void copy(Tensor src, Tensor dst) {
-    sameSize("copy", src, dst);
-    if (src.dtype() != dst.dtype()) {
-      throw new IllegalArgumentException("copy: " + src.dtype() + " into " + dst.dtype());
-    }
-    if (src.dtype() == DType.FLOAT32) {
-      f(dst).put(0, f(src), 0, (int) src.numel());
-    } else {
-      i(dst).put(0, i(src), 0, (int) src.numel());
-    }
+    memory.copy(src, dst);
   }
 
   @Override
@@ -557,30 +473,19 @@ public final class CpuBackend implements Backend {
   @Override
   public void synchronize() {}
 
+  /**
+   * Releases every tensor still open ({@link CpuMemory#close}) and stops the thread pool, which
+   * stops even where a damaged block makes the release throw.
+   */
   @Override
   public void close() {
-    if (closed) {
+    if (memory.closed()) {
       return;
     }
-    closed = true;
-    if (pool.checking() && !live.isEmpty()) {
-      LOG.warn("rnn4j: CPU backend closed with {}", openTensors());
-    }
-    IllegalStateException damaged = null;
     try {
-      for (CpuTensor t : new ArrayList<>(live)) {
-        try {
-          t.release(true);
-        } catch (IllegalStateException e) { // checking mode: a damaged block; close the rest
-          damaged = damaged == null ? e : damaged;
-        }
-      }
-      pool.close();
+      memory.close();
     } finally {
       parallel.close();
-    }
-    if (damaged != null) {
-      throw damaged;
     }
   }
 

@@ -72,17 +72,11 @@ final class CpuCells {
     int rows = pre.rows();
     int hid = pre.cols();
     checkCell("rnnCellForward", h, rows, hid, "h");
-    FloatBuffer p = f(pre.tensor());
+    RowView p = RowView.of(pre);
     FloatBuffer bias = f(biasHh);
-    FloatBuffer hs = f(h.tensor());
+    RowView hs = RowView.of(h);
     IntBuffer lens = lens(lengths);
-    forCells(
-        rows,
-        hid,
-        4,
-        (b, j0, j1) ->
-            loops.rnnForward(
-                act, p, pre.offset(), pre.ld(), bias, hs, h.offset(), h.ld(), lens, t, b, j0, j1));
+    forCells(rows, hid, 4, (b, j0, j1) -> loops.rnnForward(act, p, bias, hs, lens, t, b, j0, j1));
   }
 
   void rnnBackward(Activation act, Mat h, Mat dh, Mat dPre, Tensor lengths, int t) {
@@ -90,31 +84,12 @@ final class CpuCells {
     int hid = h.cols();
     checkCell("rnnCellBackward", dh, rows, hid, "dh");
     checkCell("rnnCellBackward", dPre, rows, hid, "dPre");
-    FloatBuffer hs = f(h.tensor());
-    FloatBuffer dhs = f(dh.tensor());
-    FloatBuffer dps = f(dPre.tensor());
+    RowView hs = RowView.of(h);
+    RowView dhs = RowView.of(dh);
+    RowView dps = RowView.of(dPre);
     IntBuffer lens = lens(lengths);
     forCells(
-        rows,
-        hid,
-        1,
-        (b, j0, j1) ->
-            ExactCells.rnnBackward(
-                act,
-                hs,
-                h.offset(),
-                h.ld(),
-                dhs,
-                dh.offset(),
-                dh.ld(),
-                dps,
-                dPre.offset(),
-                dPre.ld(),
-                lens,
-                t,
-                b,
-                j0,
-                j1));
+        rows, hid, 1, (b, j0, j1) -> ExactCells.rnnBackward(act, hs, dhs, dps, lens, t, b, j0, j1));
   }
 
   void lstmForward(Mat gates, Tensor biasHh, Mat cPrev, Mat c, Mat h, Tensor lengths, int t) {
@@ -124,37 +99,17 @@ final class CpuCells {
     checkCell("lstmCellForward", cPrev, rows, hid, "cPrev");
     checkCell("lstmCellForward", c, rows, hid, "c");
     checkCell("lstmCellForward", h, rows, hid, "h");
-    FloatBuffer g = f(gates.tensor());
+    RowView g = RowView.of(gates);
     FloatBuffer bias = f(biasHh);
-    FloatBuffer cp = f(cPrev.tensor());
-    FloatBuffer cs = f(c.tensor());
-    FloatBuffer hs = f(h.tensor());
+    RowView cp = RowView.of(cPrev);
+    RowView cs = RowView.of(c);
+    RowView hs = RowView.of(h);
     IntBuffer lens = lens(lengths);
     forCells(
         rows,
         hid,
         20,
-        (b, j0, j1) ->
-            loops.lstmForward(
-                g,
-                gates.offset(),
-                gates.ld(),
-                bias,
-                hid,
-                cp,
-                cPrev.offset(),
-                cPrev.ld(),
-                cs,
-                c.offset(),
-                c.ld(),
-                hs,
-                h.offset(),
-                h.ld(),
-                lens,
-                t,
-                b,
-                j0,
-                j1));
+        (b, j0, j1) -> loops.lstmForward(g, bias, hid, cp, cs, hs, lens, t, b, j0, j1));
   }
 
   void lstmBackward(
@@ -169,41 +124,18 @@ final class CpuCells {
       throw new IllegalArgumentException(
           "lstmCellBackward: dc " + dc.shape() + " is not (" + rows + ", " + hid + ")");
     }
-    FloatBuffer g = f(gates.tensor());
-    FloatBuffer cs = f(c.tensor());
-    FloatBuffer cp = f(cPrev.tensor());
-    FloatBuffer dhs = f(dh.tensor());
+    RowView g = RowView.of(gates);
+    RowView cs = RowView.of(c);
+    RowView cp = RowView.of(cPrev);
+    RowView dhs = RowView.of(dh);
     FloatBuffer dcs = f(dc);
-    FloatBuffer dg = f(dGates.tensor());
+    RowView dg = RowView.of(dGates);
     IntBuffer lens = lens(lengths);
     forCells(
         rows,
         hid,
         10,
-        (b, j0, j1) ->
-            loops.lstmBackward(
-                g,
-                gates.offset(),
-                gates.ld(),
-                hid,
-                cs,
-                c.offset(),
-                c.ld(),
-                cp,
-                cPrev.offset(),
-                cPrev.ld(),
-                dhs,
-                dh.offset(),
-                dh.ld(),
-                dcs,
-                dg,
-                dGates.offset(),
-                dGates.ld(),
-                lens,
-                t,
-                b,
-                j0,
-                j1));
+        (b, j0, j1) -> loops.lstmBackward(g, hid, cs, cp, dhs, dcs, dg, lens, t, b, j0, j1));
   }
 
   void gruForward(
@@ -215,41 +147,18 @@ final class CpuCells {
     checkCell("gruCellForward", hPrev, rows, hid, "hPrev");
     checkCell("gruCellForward", h, rows, hid, "h");
     checkCell("gruCellForward", saved, rows, 4 * hid, "saved");
-    FloatBuffer xg = f(xGates.tensor());
-    FloatBuffer hg = f(hGates.tensor());
+    RowView xg = RowView.of(xGates);
+    RowView hg = RowView.of(hGates);
     FloatBuffer bias = f(biasHh);
-    FloatBuffer hp = f(hPrev.tensor());
-    FloatBuffer hs = f(h.tensor());
-    FloatBuffer ss = f(saved.tensor());
+    RowView hp = RowView.of(hPrev);
+    RowView hs = RowView.of(h);
+    RowView ss = RowView.of(saved);
     IntBuffer lens = lens(lengths);
     forCells(
         rows,
         hid,
         20,
-        (b, j0, j1) ->
-            loops.gruForward(
-                xg,
-                xGates.offset(),
-                xGates.ld(),
-                hg,
-                hGates.offset(),
-                hGates.ld(),
-                bias,
-                hid,
-                hp,
-                hPrev.offset(),
-                hPrev.ld(),
-                hs,
-                h.offset(),
-                h.ld(),
-                ss,
-                saved.offset(),
-                saved.ld(),
-                lens,
-                t,
-                b,
-                j0,
-                j1));
+        (b, j0, j1) -> loops.gruForward(xg, hg, bias, hid, hp, hs, ss, lens, t, b, j0, j1));
   }
 
   void gruBackward(
@@ -261,42 +170,17 @@ final class CpuCells {
     checkCell("gruCellBackward", dxGates, rows, 3 * hid, "dxGates");
     checkCell("gruCellBackward", dhGates, rows, 3 * hid, "dhGates");
     checkCell("gruCellBackward", dhPrev, rows, hid, "dhPrev");
-    FloatBuffer ss = f(saved.tensor());
-    FloatBuffer hp = f(hPrev.tensor());
-    FloatBuffer dhs = f(dh.tensor());
-    FloatBuffer dx = f(dxGates.tensor());
-    FloatBuffer dhg = f(dhGates.tensor());
-    FloatBuffer dp = f(dhPrev.tensor());
+    RowView ss = RowView.of(saved);
+    RowView hp = RowView.of(hPrev);
+    RowView dhs = RowView.of(dh);
+    RowView dx = RowView.of(dxGates);
+    RowView dhg = RowView.of(dhGates);
+    RowView dp = RowView.of(dhPrev);
     IntBuffer lens = lens(lengths);
     forCells(
         rows,
         hid,
         8,
-        (b, j0, j1) ->
-            ExactCells.gruBackward(
-                ss,
-                saved.offset(),
-                saved.ld(),
-                hid,
-                hp,
-                hPrev.offset(),
-                hPrev.ld(),
-                dhs,
-                dh.offset(),
-                dh.ld(),
-                dx,
-                dxGates.offset(),
-                dxGates.ld(),
-                dhg,
-                dhGates.offset(),
-                dhGates.ld(),
-                dp,
-                dhPrev.offset(),
-                dhPrev.ld(),
-                lens,
-                t,
-                b,
-                j0,
-                j1));
+        (b, j0, j1) -> ExactCells.gruBackward(ss, hid, hp, dhs, dx, dhg, dp, lens, t, b, j0, j1));
   }
 }

@@ -15,11 +15,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * What runs the CPU backend's GEMMs (the twin of the CUDA backend's {@code GemmEngine}): oneDNN's
- * sgemm ({@link DnnlGemm}) or its matmul primitive in f32 or mixed bf16 ({@link DnnlMatmul}), as
- * {@link CpuGemm} says, on the calling thread or, with oneDNN single-threaded, split into one block
- * of C per Java thread. C = alpha · op(A) · op(B) + beta · C, overwriting C (beta 0: C is not
- * read).
+ * What runs the CPU backend's GEMMs (the twin of the CUDA backend's {@code CudaGemmEngine}):
+ * oneDNN's sgemm ({@link DnnlGemm}) or its matmul primitive in f32 or mixed bf16 ({@link
+ * DnnlMatmul}), as {@link CpuGemm} says, on the calling thread or, with oneDNN single-threaded,
+ * split into one block of C per Java thread. C = alpha · op(A) · op(B) + beta · C, overwriting C
+ * (beta 0: C is not read).
  */
 final class CpuGemmEngine {
   /**

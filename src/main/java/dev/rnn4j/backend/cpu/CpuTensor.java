@@ -23,6 +23,7 @@ import org.bytedeco.javacpp.Pointer;
  */
 final class CpuTensor implements Tensor {
   private final CpuBackend backend;
+  private final CpuMemory store; // where it was allocated; its block goes back there
   private final Shape shape;
   private final DType dtype;
   private Pointer memory;
@@ -33,12 +34,12 @@ final class CpuTensor implements Tensor {
   private final Throwable site; // checking mode: where it was allocated, else null
   private Throwable closeSite; // checking mode: where it was first closed (null: by the backend)
 
-  CpuTensor(CpuBackend backend, DType dtype, Shape shape) {
-    this(backend, dtype, shape, true);
+  CpuTensor(CpuMemory store, DType dtype, Shape shape) {
+    this(store, dtype, shape, true);
   }
 
   /** A tensor whose elements are zero, or (zero false) whatever its recycled memory held. */
-  CpuTensor(CpuBackend backend, DType dtype, Shape shape, boolean zero) {
+  CpuTensor(CpuMemory store, DType dtype, Shape shape, boolean zero) {
     if (shape.numel() > Integer.MAX_VALUE) {
       throw new IllegalArgumentException(
           "tensor "
@@ -49,11 +50,12 @@ final class CpuTensor implements Tensor {
               + Integer.MAX_VALUE
               + " per tensor");
     }
-    this.backend = backend;
+    this.backend = store.backend();
+    this.store = store;
     this.shape = shape;
     this.dtype = dtype;
     long n = Math.max(1, shape.numel());
-    CpuMemoryPool pool = backend.pool();
+    CpuMemoryPool pool = store.pool();
     site = pool.checking() ? new Throwable("tensor allocated here") : null;
     FloatPointer p =
         site == null ? pool.take(n) : pool.take(n, "tensor " + shape + " " + dtype, site);
@@ -163,8 +165,8 @@ final class CpuTensor implements Tensor {
     floats = null;
     ints = null;
     block = null;
-    backend.released(this);
-    backend.pool().give(b);
+    store.released(this);
+    store.pool().give(b);
   }
 
   @Override

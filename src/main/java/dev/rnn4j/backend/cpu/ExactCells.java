@@ -28,99 +28,90 @@ final class ExactCells implements CellLoops {
     return lengths == null || t < lengths.get(b);
   }
 
-  /** RNN forward. pre (B, H) ld preLd; h (B, H) ld hLd. */
+  /** RNN forward. pre, h (B, H). */
   @Override
   public void rnnForward(
       Activation act,
-      FloatBuffer pre,
-      long preOff,
-      int preLd,
+      RowView pre,
       FloatBuffer bias,
-      FloatBuffer h,
-      long hOff,
-      int hLd,
+      RowView h,
       IntBuffer lengths,
       int t,
       int b,
       int j0,
       int j1) {
-    int hp = (int) (hOff + (long) b * hLd);
+    FloatBuffer hb = h.buf();
+    int hp = h.row(b);
     if (!valid(lengths, b, t)) {
       for (int j = j0; j < j1; j++) {
-        h.put(hp + j, 0f);
+        hb.put(hp + j, 0f);
       }
       return;
     }
-    int pp = (int) (preOff + (long) b * preLd);
+    FloatBuffer pb = pre.buf();
+    int pp = pre.row(b);
     for (int j = j0; j < j1; j++) {
-      float a = pre.get(pp + j) + bias.get(j);
-      h.put(hp + j, act == Activation.TANH ? FastMath.tanh(a) : Math.max(a, 0f));
+      float a = pb.get(pp + j) + bias.get(j);
+      hb.put(hp + j, act == Activation.TANH ? FastMath.tanh(a) : Math.max(a, 0f));
     }
   }
 
-  /** RNN backward: dPre = dh ⊙ act'(h). */
+  /** RNN backward: dPre = dh ⊙ act'(h). h, dh, dPre (B, H). */
   static void rnnBackward(
       Activation act,
-      FloatBuffer h,
-      long hOff,
-      int hLd,
-      FloatBuffer dh,
-      long dhOff,
-      int dhLd,
-      FloatBuffer dPre,
-      long dpOff,
-      int dpLd,
+      RowView h,
+      RowView dh,
+      RowView dPre,
       IntBuffer lengths,
       int t,
       int b,
       int j0,
       int j1) {
-    int dp = (int) (dpOff + (long) b * dpLd);
+    FloatBuffer dpb = dPre.buf();
+    int dp = dPre.row(b);
     if (!valid(lengths, b, t)) {
       for (int j = j0; j < j1; j++) {
-        dPre.put(dp + j, 0f);
+        dpb.put(dp + j, 0f);
       }
       return;
     }
-    int hp = (int) (hOff + (long) b * hLd);
-    int gp = (int) (dhOff + (long) b * dhLd);
+    FloatBuffer hb = h.buf();
+    FloatBuffer dhb = dh.buf();
+    int hp = h.row(b);
+    int gp = dh.row(b);
     for (int j = j0; j < j1; j++) {
-      float y = h.get(hp + j);
+      float y = hb.get(hp + j);
       float d = act == Activation.TANH ? 1f - y * y : (y > 0f ? 1f : 0f);
-      dPre.put(dp + j, dh.get(gp + j) * d);
+      dpb.put(dp + j, dhb.get(gp + j) * d);
     }
   }
 
-  /** LSTM forward for row b, columns [j0, j1) of H. gates (B, 4H); c, cPrev, h (B, H). */
+  /** LSTM forward for row b, columns [j0, j1) of H. gates (B, 4H); cPrev, c, h (B, H). */
   @Override
   public void lstmForward(
-      FloatBuffer g,
-      long gOff,
-      int gLd,
+      RowView gates,
       FloatBuffer bias,
       int hidden,
-      FloatBuffer cPrev,
-      long cpOff,
-      int cpLd,
-      FloatBuffer c,
-      long cOff,
-      int cLd,
-      FloatBuffer h,
-      long hOff,
-      int hLd,
+      RowView cPrev,
+      RowView c,
+      RowView h,
       IntBuffer lengths,
       int t,
       int b,
       int j0,
       int j1) {
-    int gp = (int) (gOff + (long) b * gLd);
-    int cpp = (int) (cpOff + (long) b * cpLd);
-    int cp = (int) (cOff + (long) b * cLd);
-    int hp = (int) (hOff + (long) b * hLd);
+    FloatBuffer g = gates.buf();
+    FloatBuffer cpb = cPrev.buf();
+    FloatBuffer cb = c.buf();
+    FloatBuffer hb = h.buf();
+    int gp = gates.row(b);
+    int cpp = cPrev.row(b);
+    int cp = c.row(b);
+    int hp = h.row(b);
     if (!valid(lengths, b, t)) {
       for (int j = j0; j < j1; j++) {
-        c.put(cp + j, cPrev.get(cpp + j));
-        h.put(hp + j, 0f);
+        cb.put(cp + j, cpb.get(cpp + j));
+        hb.put(hp + j, 0f);
         g.put(gp + j, 0f);
         g.put(gp + hidden + j, 0f);
         g.put(gp + 2 * hidden + j, 0f);
@@ -133,9 +124,9 @@ final class ExactCells implements CellLoops {
       float f = FastMath.sigmoid(g.get(gp + hidden + j) + bias.get(hidden + j));
       float gg = FastMath.tanh(g.get(gp + 2 * hidden + j) + bias.get(2 * hidden + j));
       float o = FastMath.sigmoid(g.get(gp + 3 * hidden + j) + bias.get(3 * hidden + j));
-      float cc = f * cPrev.get(cpp + j) + i * gg;
-      c.put(cp + j, cc);
-      h.put(hp + j, o * FastMath.tanh(cc));
+      float cc = f * cpb.get(cpp + j) + i * gg;
+      cb.put(cp + j, cc);
+      hb.put(hp + j, o * FastMath.tanh(cc));
       g.put(gp + j, i);
       g.put(gp + hidden + j, f);
       g.put(gp + 2 * hidden + j, gg);
@@ -143,32 +134,26 @@ final class ExactCells implements CellLoops {
     }
   }
 
-  /** LSTM backward for row b, columns [j0, j1). dc (B, H) contiguous, in: dc_t, out: dc_{t-1}. */
+  /**
+   * LSTM backward for row b, columns [j0, j1). gates, dGates (B, 4H); c, cPrev, dh (B, H); dc (B,
+   * H) contiguous, in: dc_t, out: dc_{t-1}.
+   */
   @Override
   public void lstmBackward(
-      FloatBuffer g,
-      long gOff,
-      int gLd,
+      RowView gates,
       int hidden,
-      FloatBuffer c,
-      long cOff,
-      int cLd,
-      FloatBuffer cPrev,
-      long cpOff,
-      int cpLd,
-      FloatBuffer dh,
-      long dhOff,
-      int dhLd,
+      RowView c,
+      RowView cPrev,
+      RowView dh,
       FloatBuffer dc,
-      FloatBuffer dg,
-      long dgOff,
-      int dgLd,
+      RowView dGates,
       IntBuffer lengths,
       int t,
       int b,
       int j0,
       int j1) {
-    int dgp = (int) (dgOff + (long) b * dgLd);
+    FloatBuffer dg = dGates.buf();
+    int dgp = dGates.row(b);
     if (!valid(lengths, b, t)) {
       for (int j = j0; j < j1; j++) {
         dg.put(dgp + j, 0f);
@@ -178,67 +163,69 @@ final class ExactCells implements CellLoops {
       }
       return;
     }
-    int gp = (int) (gOff + (long) b * gLd);
-    int cp = (int) (cOff + (long) b * cLd);
-    int cpp = (int) (cpOff + (long) b * cpLd);
-    int hp = (int) (dhOff + (long) b * dhLd);
+    FloatBuffer g = gates.buf();
+    FloatBuffer cb = c.buf();
+    FloatBuffer cpb = cPrev.buf();
+    FloatBuffer dhb = dh.buf();
+    int gp = gates.row(b);
+    int cp = c.row(b);
+    int cpp = cPrev.row(b);
+    int hp = dh.row(b);
     int dcp = b * hidden;
     for (int j = j0; j < j1; j++) {
       float i = g.get(gp + j);
       float f = g.get(gp + hidden + j);
       float gg = g.get(gp + 2 * hidden + j);
       float o = g.get(gp + 3 * hidden + j);
-      float tc = FastMath.tanh(c.get(cp + j));
-      float dhv = dh.get(hp + j);
+      float tc = FastMath.tanh(cb.get(cp + j));
+      float dhv = dhb.get(hp + j);
       float dct = dc.get(dcp + j) + dhv * o * (1f - tc * tc);
       dg.put(dgp + j, dct * gg * i * (1f - i));
-      dg.put(dgp + hidden + j, dct * cPrev.get(cpp + j) * f * (1f - f));
+      dg.put(dgp + hidden + j, dct * cpb.get(cpp + j) * f * (1f - f));
       dg.put(dgp + 2 * hidden + j, dct * i * (1f - gg * gg));
       dg.put(dgp + 3 * hidden + j, dhv * tc * o * (1f - o));
       dc.put(dcp + j, dct * f);
     }
   }
 
-  /** GRU forward for row b, columns [j0, j1). xg, hg (B, 3H); saved (B, 4H). */
+  /**
+   * GRU forward for row b, columns [j0, j1). xGates, hGates (B, 3H); hPrev, h (B, H); saved (B,
+   * 4H).
+   */
   @Override
   public void gruForward(
-      FloatBuffer xg,
-      long xOff,
-      int xLd,
-      FloatBuffer hg,
-      long hgOff,
-      int hgLd,
+      RowView xGates,
+      RowView hGates,
       FloatBuffer bias,
       int hidden,
-      FloatBuffer hPrev,
-      long hpOff,
-      int hpLd,
-      FloatBuffer h,
-      long hOff,
-      int hLd,
-      FloatBuffer saved,
-      long sOff,
-      int sLd,
+      RowView hPrev,
+      RowView h,
+      RowView saved,
       IntBuffer lengths,
       int t,
       int b,
       int j0,
       int j1) {
-    int sp = (int) (sOff + (long) b * sLd);
-    int hp = (int) (hOff + (long) b * hLd);
+    FloatBuffer hb = h.buf();
+    FloatBuffer sb = saved.buf();
+    int sp = saved.row(b);
+    int hp = h.row(b);
     if (!valid(lengths, b, t)) {
       for (int j = j0; j < j1; j++) {
-        h.put(hp + j, 0f);
-        saved.put(sp + j, 0f);
-        saved.put(sp + hidden + j, 0f);
-        saved.put(sp + 2 * hidden + j, 0f);
-        saved.put(sp + 3 * hidden + j, 0f);
+        hb.put(hp + j, 0f);
+        sb.put(sp + j, 0f);
+        sb.put(sp + hidden + j, 0f);
+        sb.put(sp + 2 * hidden + j, 0f);
+        sb.put(sp + 3 * hidden + j, 0f);
       }
       return;
     }
-    int xp = (int) (xOff + (long) b * xLd);
-    int gp = (int) (hgOff + (long) b * hgLd);
-    int pp = (int) (hpOff + (long) b * hpLd);
+    FloatBuffer xg = xGates.buf();
+    FloatBuffer hg = hGates.buf();
+    FloatBuffer hpb = hPrev.buf();
+    int xp = xGates.row(b);
+    int gp = hGates.row(b);
+    int pp = hPrev.row(b);
     for (int j = j0; j < j1; j++) {
       float r = FastMath.sigmoid(xg.get(xp + j) + hg.get(gp + j) + bias.get(j));
       float z =
@@ -246,42 +233,35 @@ final class ExactCells implements CellLoops {
               xg.get(xp + hidden + j) + hg.get(gp + hidden + j) + bias.get(hidden + j));
       float hn = hg.get(gp + 2 * hidden + j) + bias.get(2 * hidden + j);
       float n = FastMath.tanh(xg.get(xp + 2 * hidden + j) + r * hn);
-      h.put(hp + j, (1f - z) * n + z * hPrev.get(pp + j));
-      saved.put(sp + j, r);
-      saved.put(sp + hidden + j, z);
-      saved.put(sp + 2 * hidden + j, n);
-      saved.put(sp + 3 * hidden + j, hn);
+      hb.put(hp + j, (1f - z) * n + z * hpb.get(pp + j));
+      sb.put(sp + j, r);
+      sb.put(sp + hidden + j, z);
+      sb.put(sp + 2 * hidden + j, n);
+      sb.put(sp + 3 * hidden + j, hn);
     }
   }
 
-  /** GRU backward for row b, columns [j0, j1). */
+  /**
+   * GRU backward for row b, columns [j0, j1). saved (B, 4H); hPrev, dh, dhPrev (B, H); dxGates,
+   * dhGates (B, 3H). dhPrev accumulates.
+   */
   static void gruBackward(
-      FloatBuffer saved,
-      long sOff,
-      int sLd,
+      RowView saved,
       int hidden,
-      FloatBuffer hPrev,
-      long hpOff,
-      int hpLd,
-      FloatBuffer dh,
-      long dhOff,
-      int dhLd,
-      FloatBuffer dx,
-      long dxOff,
-      int dxLd,
-      FloatBuffer dhg,
-      long dhgOff,
-      int dhgLd,
-      FloatBuffer dhPrev,
-      long dpOff,
-      int dpLd,
+      RowView hPrev,
+      RowView dh,
+      RowView dxGates,
+      RowView dhGates,
+      RowView dhPrev,
       IntBuffer lengths,
       int t,
       int b,
       int j0,
       int j1) {
-    int xp = (int) (dxOff + (long) b * dxLd);
-    int gp = (int) (dhgOff + (long) b * dhgLd);
+    FloatBuffer dx = dxGates.buf();
+    FloatBuffer dhg = dhGates.buf();
+    int xp = dxGates.row(b);
+    int gp = dhGates.row(b);
     if (!valid(lengths, b, t)) {
       for (int j = j0; j < j1; j++) {
         for (int k = 0; k < 3; k++) {
@@ -291,18 +271,22 @@ final class ExactCells implements CellLoops {
       }
       return;
     }
-    int sp = (int) (sOff + (long) b * sLd);
-    int pp = (int) (hpOff + (long) b * hpLd);
-    int hp = (int) (dhOff + (long) b * dhLd);
-    int dpp = (int) (dpOff + (long) b * dpLd);
+    FloatBuffer sb = saved.buf();
+    FloatBuffer hpb = hPrev.buf();
+    FloatBuffer dhb = dh.buf();
+    FloatBuffer dpb = dhPrev.buf();
+    int sp = saved.row(b);
+    int pp = hPrev.row(b);
+    int hp = dh.row(b);
+    int dpp = dhPrev.row(b);
     for (int j = j0; j < j1; j++) {
-      float r = saved.get(sp + j);
-      float z = saved.get(sp + hidden + j);
-      float n = saved.get(sp + 2 * hidden + j);
-      float hn = saved.get(sp + 3 * hidden + j);
-      float d = dh.get(hp + j);
+      float r = sb.get(sp + j);
+      float z = sb.get(sp + hidden + j);
+      float n = sb.get(sp + 2 * hidden + j);
+      float hn = sb.get(sp + 3 * hidden + j);
+      float d = dhb.get(hp + j);
       float dn = d * (1f - z) * (1f - n * n);
-      float dz = d * (hPrev.get(pp + j) - n) * z * (1f - z);
+      float dz = d * (hpb.get(pp + j) - n) * z * (1f - z);
       float dr = dn * hn * r * (1f - r);
       dx.put(xp + j, dr);
       dx.put(xp + hidden + j, dz);
@@ -310,7 +294,7 @@ final class ExactCells implements CellLoops {
       dhg.put(gp + j, dr);
       dhg.put(gp + hidden + j, dz);
       dhg.put(gp + 2 * hidden + j, dn * r);
-      dhPrev.put(dpp + j, dhPrev.get(dpp + j) + d * z);
+      dpb.put(dpp + j, dpb.get(dpp + j) + d * z);
     }
   }
 }

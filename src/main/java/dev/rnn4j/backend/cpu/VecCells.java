@@ -111,63 +111,49 @@ final class VecCells implements CellLoops {
   @Override
   public void rnnForward(
       Activation act,
-      FloatBuffer pre,
-      long preOff,
-      int preLd,
+      RowView pre,
       FloatBuffer bias,
-      FloatBuffer h,
-      long hOff,
-      int hLd,
+      RowView h,
       IntBuffer lengths,
       int t,
       int b,
       int j0,
       int j1) {
     if (act != Activation.TANH || !ExactCells.valid(lengths, b, t)) {
-      ExactCells.INSTANCE.rnnForward(
-          act, pre, preOff, preLd, bias, h, hOff, hLd, lengths, t, b, j0, j1);
+      ExactCells.INSTANCE.rnnForward(act, pre, bias, h, lengths, t, b, j0, j1);
       return;
     }
     int n = j1 - j0;
     Scratch s = SCRATCH.get();
     float[] a = s.row(0, n);
     float[] bb = s.row(1, n);
-    pre.get((int) (preOff + (long) b * preLd) + j0, a, 0, n);
+    pre.buf().get(pre.row(b) + j0, a, 0, n);
     bias.get(j0, bb, 0, n);
     tanhOfSum(a, bb, n);
-    h.put((int) (hOff + (long) b * hLd) + j0, a, 0, n);
+    h.buf().put(h.row(b) + j0, a, 0, n);
   }
 
   /** LSTM forward, as {@link ExactCells#lstmForward}. */
   @Override
   public void lstmForward(
-      FloatBuffer g,
-      long gOff,
-      int gLd,
+      RowView gates,
       FloatBuffer bias,
       int hidden,
-      FloatBuffer cPrev,
-      long cpOff,
-      int cpLd,
-      FloatBuffer c,
-      long cOff,
-      int cLd,
-      FloatBuffer h,
-      long hOff,
-      int hLd,
+      RowView cPrev,
+      RowView c,
+      RowView h,
       IntBuffer lengths,
       int t,
       int b,
       int j0,
       int j1) {
     if (!ExactCells.valid(lengths, b, t)) {
-      ExactCells.INSTANCE.lstmForward(
-          g, gOff, gLd, bias, hidden, cPrev, cpOff, cpLd, c, cOff, cLd, h, hOff, hLd, lengths, t, b,
-          j0, j1);
+      ExactCells.INSTANCE.lstmForward(gates, bias, hidden, cPrev, c, h, lengths, t, b, j0, j1);
       return;
     }
     int n = j1 - j0;
-    int gp = (int) (gOff + (long) b * gLd) + j0;
+    FloatBuffer g = gates.buf();
+    int gp = gates.row(b) + j0;
     Scratch s = SCRATCH.get();
     float[] i = s.row(0, n);
     float[] f = s.row(1, n);
@@ -187,7 +173,7 @@ final class VecCells implements CellLoops {
     g.get(gp + 3 * hidden, o, 0, n);
     bias.get(3 * hidden + j0, bb, 0, n);
     sigmoidOfSum(o, bb, n);
-    cPrev.get((int) (cpOff + (long) b * cpLd) + j0, cc, 0, n);
+    cPrev.buf().get(cPrev.row(b) + j0, cc, 0, n);
     for (int k = 0; k < n; k++) {
       cc[k] = f[k] * cc[k] + i[k] * gg[k];
     }
@@ -195,8 +181,8 @@ final class VecCells implements CellLoops {
     for (int k = 0; k < n; k++) {
       bb[k] *= o[k];
     }
-    c.put((int) (cOff + (long) b * cLd) + j0, cc, 0, n);
-    h.put((int) (hOff + (long) b * hLd) + j0, bb, 0, n);
+    c.buf().put(c.row(b) + j0, cc, 0, n);
+    h.buf().put(h.row(b) + j0, bb, 0, n);
     g.put(gp, i, 0, n);
     g.put(gp + hidden, f, 0, n);
     g.put(gp + 2 * hidden, gg, 0, n);
@@ -206,23 +192,13 @@ final class VecCells implements CellLoops {
   /** LSTM backward, as {@link ExactCells#lstmBackward}. */
   @Override
   public void lstmBackward(
-      FloatBuffer g,
-      long gOff,
-      int gLd,
+      RowView gates,
       int hidden,
-      FloatBuffer c,
-      long cOff,
-      int cLd,
-      FloatBuffer cPrev,
-      long cpOff,
-      int cpLd,
-      FloatBuffer dh,
-      long dhOff,
-      int dhLd,
+      RowView c,
+      RowView cPrev,
+      RowView dh,
       FloatBuffer dc,
-      FloatBuffer dg,
-      long dgOff,
-      int dgLd,
+      RowView dGates,
       IntBuffer lengths,
       int t,
       int b,
@@ -230,13 +206,14 @@ final class VecCells implements CellLoops {
       int j1) {
     if (!ExactCells.valid(lengths, b, t)) {
       ExactCells.INSTANCE.lstmBackward(
-          g, gOff, gLd, hidden, c, cOff, cLd, cPrev, cpOff, cpLd, dh, dhOff, dhLd, dc, dg, dgOff,
-          dgLd, lengths, t, b, j0, j1);
+          gates, hidden, c, cPrev, dh, dc, dGates, lengths, t, b, j0, j1);
       return;
     }
     int n = j1 - j0;
-    int gp = (int) (gOff + (long) b * gLd) + j0;
-    int dgp = (int) (dgOff + (long) b * dgLd) + j0;
+    FloatBuffer g = gates.buf();
+    FloatBuffer dg = dGates.buf();
+    int gp = gates.row(b) + j0;
+    int dgp = dGates.row(b) + j0;
     int dcp = b * hidden + j0;
     Scratch s = SCRATCH.get();
     float[] i = s.row(0, n);
@@ -251,11 +228,11 @@ final class VecCells implements CellLoops {
     g.get(gp + hidden, f, 0, n);
     g.get(gp + 2 * hidden, gg, 0, n);
     g.get(gp + 3 * hidden, o, 0, n);
-    c.get((int) (cOff + (long) b * cLd) + j0, cp, 0, n);
+    c.buf().get(c.row(b) + j0, cp, 0, n);
     tanhOf(cp, tc, n);
-    dh.get((int) (dhOff + (long) b * dhLd) + j0, dhv, 0, n);
+    dh.buf().get(dh.row(b) + j0, dhv, 0, n);
     dc.get(dcp, dct, 0, n);
-    cPrev.get((int) (cpOff + (long) b * cpLd) + j0, cp, 0, n);
+    cPrev.buf().get(cPrev.row(b) + j0, cp, 0, n);
     for (int k = 0; k < n; k++) {
       float d = dct[k] + dhv[k] * o[k] * (1f - tc[k] * tc[k]);
       float ik = i[k];
@@ -278,23 +255,13 @@ final class VecCells implements CellLoops {
   /** GRU forward, as {@link ExactCells#gruForward}. */
   @Override
   public void gruForward(
-      FloatBuffer xg,
-      long xOff,
-      int xLd,
-      FloatBuffer hg,
-      long hgOff,
-      int hgLd,
+      RowView xGates,
+      RowView hGates,
       FloatBuffer bias,
       int hidden,
-      FloatBuffer hPrev,
-      long hpOff,
-      int hpLd,
-      FloatBuffer h,
-      long hOff,
-      int hLd,
-      FloatBuffer saved,
-      long sOff,
-      int sLd,
+      RowView hPrev,
+      RowView h,
+      RowView saved,
       IntBuffer lengths,
       int t,
       int b,
@@ -302,14 +269,16 @@ final class VecCells implements CellLoops {
       int j1) {
     if (!ExactCells.valid(lengths, b, t)) {
       ExactCells.INSTANCE.gruForward(
-          xg, xOff, xLd, hg, hgOff, hgLd, bias, hidden, hPrev, hpOff, hpLd, h, hOff, hLd, saved,
-          sOff, sLd, lengths, t, b, j0, j1);
+          xGates, hGates, bias, hidden, hPrev, h, saved, lengths, t, b, j0, j1);
       return;
     }
     int n = j1 - j0;
-    int xp = (int) (xOff + (long) b * xLd) + j0;
-    int gp = (int) (hgOff + (long) b * hgLd) + j0;
-    int sp = (int) (sOff + (long) b * sLd) + j0;
+    FloatBuffer xg = xGates.buf();
+    FloatBuffer hg = hGates.buf();
+    FloatBuffer sb = saved.buf();
+    int xp = xGates.row(b) + j0;
+    int gp = hGates.row(b) + j0;
+    int sp = saved.row(b) + j0;
     Scratch s = SCRATCH.get();
     float[] r = s.row(0, n);
     float[] z = s.row(1, n);
@@ -339,14 +308,14 @@ final class VecCells implements CellLoops {
     }
     xg.get(xp + 2 * hidden, nn, 0, n);
     tanhOfSum(nn, tmp, n);
-    hPrev.get((int) (hpOff + (long) b * hpLd) + j0, hp, 0, n);
+    hPrev.buf().get(hPrev.row(b) + j0, hp, 0, n);
     for (int k = 0; k < n; k++) {
       hp[k] = (1f - z[k]) * nn[k] + z[k] * hp[k];
     }
-    h.put((int) (hOff + (long) b * hLd) + j0, hp, 0, n);
-    saved.put(sp, r, 0, n);
-    saved.put(sp + hidden, z, 0, n);
-    saved.put(sp + 2 * hidden, nn, 0, n);
-    saved.put(sp + 3 * hidden, hn, 0, n);
+    h.buf().put(h.row(b) + j0, hp, 0, n);
+    sb.put(sp, r, 0, n);
+    sb.put(sp + hidden, z, 0, n);
+    sb.put(sp + 2 * hidden, nn, 0, n);
+    sb.put(sp + 3 * hidden, hn, 0, n);
   }
 }

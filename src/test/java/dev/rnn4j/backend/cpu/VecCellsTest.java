@@ -63,6 +63,11 @@ class VecCellsTest {
     return f;
   }
 
+  /** Rows of {@code ld} floats from the start of {@code f}. */
+  private static RowView view(FloatBuffer f, int ld) {
+    return new RowView(f, 0, ld);
+  }
+
   private static FloatBuffer copy(FloatBuffer f) {
     FloatBuffer c = FloatBuffer.allocate(f.capacity());
     for (int i = 0; i < f.capacity(); i++) {
@@ -99,10 +104,21 @@ class VecCellsTest {
     for (int b = 0; b < rows; b++) {
       for (int j0 = 0; j0 < H; j0 += 128) {
         int j1 = Math.min(H, j0 + 128);
-        ExactCells.INSTANCE.lstmForward(
-            g[0], 0, ld, bias, H, cPrev, 0, H, c[0], 0, H, h[0], 0, H, LENGTHS, T, b, j0, j1);
-        VecCells.INSTANCE.lstmForward(
-            g[1], 0, ld, bias, H, cPrev, 0, H, c[1], 0, H, h[1], 0, H, LENGTHS, T, b, j0, j1);
+        for (int k = 0; k < 2; k++) {
+          (k == 0 ? ExactCells.INSTANCE : VecCells.INSTANCE)
+              .lstmForward(
+                  view(g[k], ld),
+                  bias,
+                  H,
+                  view(cPrev, H),
+                  view(c[k], H),
+                  view(h[k], H),
+                  LENGTHS,
+                  T,
+                  b,
+                  j0,
+                  j1);
+        }
       }
     }
     assertClose("gates", g[0], g[1]);
@@ -115,12 +131,22 @@ class VecCellsTest {
     for (int b = 0; b < rows; b++) {
       for (int j0 = 0; j0 < H; j0 += 128) {
         int j1 = Math.min(H, j0 + 128);
-        ExactCells.INSTANCE.lstmBackward(
-            g[0], 0, ld, H, c[0], 0, H, cPrev, 0, H, dh, 0, H, dc[0], dg[0], 0, ld, LENGTHS, T, b,
-            j0, j1);
-        VecCells.INSTANCE.lstmBackward(
-            g[0], 0, ld, H, c[0], 0, H, cPrev, 0, H, dh, 0, H, dc[1], dg[1], 0, ld, LENGTHS, T, b,
-            j0, j1);
+        for (int k = 0; k < 2; k++) {
+          (k == 0 ? ExactCells.INSTANCE : VecCells.INSTANCE)
+              .lstmBackward(
+                  view(g[0], ld),
+                  H,
+                  view(c[0], H),
+                  view(cPrev, H),
+                  view(dh, H),
+                  dc[k],
+                  view(dg[k], ld),
+                  LENGTHS,
+                  T,
+                  b,
+                  j0,
+                  j1);
+        }
       }
     }
     assertClose("dgates", dg[0], dg[1]);
@@ -141,16 +167,24 @@ class VecCellsTest {
     for (int b = 0; b < rows; b++) {
       for (int j0 = 0; j0 < H; j0 += 128) {
         int j1 = Math.min(H, j0 + 128);
-        ExactCells.INSTANCE.gruForward(
-            xg, 0, 3 * H, hg, 0, 3 * H, bias, H, hPrev, 0, H, h[0], 0, H, saved[0], 0, 4 * H,
-            LENGTHS, T, b, j0, j1);
-        VecCells.INSTANCE.gruForward(
-            xg, 0, 3 * H, hg, 0, 3 * H, bias, H, hPrev, 0, H, h[1], 0, H, saved[1], 0, 4 * H,
-            LENGTHS, T, b, j0, j1);
-        ExactCells.INSTANCE.rnnForward(
-            Activation.TANH, xg, 0, 3 * H, bias, rh[0], 0, H, LENGTHS, T, b, j0, j1);
-        VecCells.INSTANCE.rnnForward(
-            Activation.TANH, xg, 0, 3 * H, bias, rh[1], 0, H, LENGTHS, T, b, j0, j1);
+        for (int k = 0; k < 2; k++) {
+          CellLoops loops = k == 0 ? ExactCells.INSTANCE : VecCells.INSTANCE;
+          loops.gruForward(
+              view(xg, 3 * H),
+              view(hg, 3 * H),
+              bias,
+              H,
+              view(hPrev, H),
+              view(h[k], H),
+              view(saved[k], 4 * H),
+              LENGTHS,
+              T,
+              b,
+              j0,
+              j1);
+          loops.rnnForward(
+              Activation.TANH, view(xg, 3 * H), bias, view(rh[k], H), LENGTHS, T, b, j0, j1);
+        }
       }
     }
     assertClose("gru h", h[0], h[1]);

@@ -5,15 +5,11 @@ import dev.rnn4j.backend.Backend;
 import dev.rnn4j.backend.BackendUnavailableException;
 import dev.rnn4j.backend.CudaOptions;
 import dev.rnn4j.backend.GemmOperand;
-import dev.rnn4j.backend.GemmShape;
 import dev.rnn4j.backend.SystemProperties;
 import dev.rnn4j.tensor.DType;
 import dev.rnn4j.tensor.Mat;
 import dev.rnn4j.tensor.Shape;
 import dev.rnn4j.tensor.Tensor;
-import java.util.ArrayList;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -32,6 +28,13 @@ import org.slf4j.LoggerFactory;
  * arguments are passed), read once when the backend is opened; {@link #open()} takes them from the
  * system properties ({@link CudaOptions#fromSystemProperties()}).
  *
+ * <p>This class holds the device, the options and the lifecycle; each op family is a class of its
+ * own, named as the CPU backend's class of the same family, and the overrides below only delegate
+ * to them: {@code CudaMemory} (tensors, transfers, whole-tensor copies and fills), {@code
+ * CudaGemmEngine} (the choice of cuBLAS or rnn4j's kernel, and the checks of every GEMM), {@code
+ * CudaElementwise}, {@code CudaReductions}, {@code CudaCells}, {@code CudaSoftmax} and {@code
+ * CudaEmbedding}.
+ *
  * <p>Thread-safe: threads may share a backend (each makes the context current on first use, has its
  * own launch-argument slots, and queues on the same stream); the allocator, the cuBLAS handle and
  * the reduction workspace are guarded.
@@ -44,11 +47,10 @@ public final class CudaBackend implements Backend {
   public static final String GEMM_PROPERTY = SystemProperties.CUDA_GEMM;
 
   private static final Logger LOG = LoggerFactory.getLogger(CudaBackend.class);
-  private static volatile String cublasFailure;
 
   private final Device device;
   private final CachingAllocator allocator;
-  private final GemmEngine gemm;
+  private final CudaGemmEngine gemm;
   private final long workspace;
   private final CudaElementwise elementwise;
   private final CudaCells cells;
@@ -57,8 +59,7 @@ public final class CudaBackend implements Backend {
   private final CudaReductions reductions;
   private final int maxBlocks;
   private final CudaOptions options;
-  private final Set<CudaTensor> live = ConcurrentHashMap.newKeySet();
-  private volatile boolean closed;
+  private final CudaMemory memory;
 
   /** {@link #open(CudaOptions)} with the settings of the system properties. */
   public static CudaBackend open() {
@@ -77,25 +78,7 @@ public final class CudaBackend implements Backend {
               + " CudaOptions.fromSystemProperties()");
     }
     JCudaDevice device = JCudaDevice.get(options);
-    GemmEngine gemm =
-        switch (options.gemm()) {
-          case KERNEL -> new KernelGemm(device);
-          case CUBLAS -> {
-            GemmEngine g = tryCublas(device, options.tf32());
-            if (g == null) {
-              throw new BackendUnavailableException(
-                  "CudaOptions.gemm is CUBLAS (-D"
-                      + GEMM_PROPERTY
-                      + "=cublas) but cuBLAS could not be loaded: "
-                      + cublasFailure);
-            }
-            yield g;
-          }
-          case AUTO -> {
-            GemmEngine g = tryCublas(device, options.tf32());
-            yield g != null ? g : new KernelGemm(device);
-          }
-        };
+    GemmEngine gemm = CudaGemmEngine.open(device, options);
     try {
       CudaBackend b = new CudaBackend(device, gemm, options);
       LOG.info(
@@ -107,24 +90,6 @@ public final class CudaBackend implements Backend {
     } catch (RuntimeException e) {
       gemm.close();
       throw e;
-    }
-  }
-
-  private static GemmEngine tryCublas(JCudaDevice device, boolean tf32) {
-    if (cublasFailure != null) {
-      return null;
-    }
-    try {
-      device.bindThread();
-      return CublasGemm.open(device.ordinal(), tf32);
-    } catch (LinkageError | RuntimeException e) {
-      cublasFailure = JCudaDevice.nativeLoadReason(e);
-      LOG.warn(
-          "rnn4j: cuBLAS is unavailable ({}); GEMMs run on rnn4j's own kernel, which is slower. For cuBLAS, add"
-              + " org.bytedeco:cuda:13.1-9.19-1.5.13 with its linux-x86_64 natives to the class"
-              + " path and put the directory of libcublas.so.13 on LD_LIBRARY_PATH.",
-          cublasFailure);
-      return null;
     }
   }
 
@@ -143,8 +108,9 @@ public final class CudaBackend implements Backend {
   CudaBackend(Device device, GemmEngine gemm, CudaOptions options) {
     this.options = options;
     this.device = device;
-    this.gemm = gemm;
+    this.gemm = new CudaGemmEngine(device, gemm);
     this.allocator = new CachingAllocator(device);
+    this.memory = new CudaMemory(this, device, allocator);
     this.maxBlocks = Math.max(1, device.multiprocessors()) * 32;
     this.workspace = allocator.allocate(CudaReductions.BYTES, "the reduction workspace");
     // Nothing below allocates or calls the driver, so the constructor cannot fail past this point.
@@ -182,7 +148,7 @@ public final class CudaBackend implements Backend {
 
   /** Number of tensors allocated and not yet closed (for leak checks). */
   public int liveTensors() {
-    return live.size();
+    return memory.liveTensors();
   }
 
   /** Device allocations made so far; flat once a training loop has warmed up the cache. */
@@ -205,116 +171,39 @@ public final class CudaBackend implements Backend {
   }
 
   void released(CudaTensor t, long address) {
-    if (live.remove(t)) {
-      allocator.release(address);
-    }
+    memory.released(t, address);
   }
 
   // ---------------------------------------------------------------- memory
 
-  private void checkOpen() {
-    if (closed) {
-      throw new IllegalStateException("the CUDA backend is closed");
-    }
-  }
-
-  private CudaTensor allocate(DType dtype, Shape shape) {
-    checkOpen();
-    if (shape.numel() > Integer.MAX_VALUE) {
-      throw new IllegalArgumentException(
-          "tensor "
-              + shape
-              + " has "
-              + shape.numel()
-              + " elements; a tensor holds at most "
-              + Integer.MAX_VALUE);
-    }
-    long bytes = 4 * Math.max(1, shape.numel());
-    long address = allocator.allocate(bytes, dtype + " tensor " + shape);
-    CudaTensor t = new CudaTensor(this, dtype, shape, address);
-    live.add(t);
-    return t;
-  }
-
   @Override
   public Tensor zeros(DType dtype, Shape shape) {
-    CudaTensor t = allocate(dtype, shape);
-    try {
-      device.fill32(t.address(), 0, Math.max(1, shape.numel()));
-    } catch (RuntimeException e) {
-      t.close();
-      throw e;
-    }
-    return t;
+    return memory.zeros(dtype, shape);
   }
 
   @Override
   public Tensor upload(float[] data, int... dims) {
-    Shape s = Shape.of(dims);
-    if (data.length != s.numel()) {
-      throw new IllegalArgumentException(
-          "upload: " + data.length + " values do not fill shape " + s + " (" + s.numel() + ")");
-    }
-    CudaTensor t = allocate(DType.FLOAT32, s);
-    try {
-      if (data.length > 0) {
-        device.copyToDevice(t.address(), data, data.length);
-      }
-    } catch (RuntimeException e) {
-      t.close();
-      throw e;
-    }
-    return t;
+    return memory.upload(data, dims);
   }
 
   @Override
   public Tensor uploadInts(int[] data, int... dims) {
-    Shape s = Shape.of(dims);
-    if (data.length != s.numel()) {
-      throw new IllegalArgumentException(
-          "uploadInts: " + data.length + " values do not fill shape " + s + " (" + s.numel() + ")");
-    }
-    CudaTensor t = allocate(DType.INT32, s);
-    try {
-      if (data.length > 0) {
-        device.copyToDevice(t.address(), data, data.length);
-      }
-    } catch (RuntimeException e) {
-      t.close();
-      throw e;
-    }
-    return t;
+    return memory.uploadInts(data, dims);
   }
 
   @Override
   public float[] download(Tensor t) {
-    float[] out = new float[(int) t.numel()];
-    long src = Views.floats("download", t);
-    if (out.length > 0) {
-      device.copyToHost(out, src, out.length);
-    }
-    return out;
+    return memory.download(t);
   }
 
   @Override
   public int[] downloadInts(Tensor t) {
-    int[] out = new int[(int) t.numel()];
-    long src = Views.ints("downloadInts", t);
-    if (out.length > 0) {
-      device.copyToHost(out, src, out.length);
-    }
-    return out;
+    return memory.downloadInts(t);
   }
 
   @Override
   public void copy(Tensor src, Tensor dst) {
-    Views.sameSize("copy", src, dst);
-    if (src.dtype() != dst.dtype()) {
-      throw new IllegalArgumentException("copy: " + src.dtype() + " into " + dst.dtype());
-    }
-    if (src.numel() > 0) {
-      device.copyOnDevice(Views.cuda(dst).address(), Views.cuda(src).address(), 4 * src.numel());
-    }
+    memory.copy(src, dst);
   }
 
   @Override
@@ -329,9 +218,7 @@ public final class CudaBackend implements Backend {
 
   @Override
   public void fill(Tensor x, float value) {
-    if (x.numel() > 0) {
-      device.fill32(Views.floats("fill", x), Float.floatToRawIntBits(value), x.numel());
-    }
+    memory.fill(x, value);
   }
 
   @Override
@@ -340,11 +227,6 @@ public final class CudaBackend implements Backend {
   }
 
   // ---------------------------------------------------------------- GEMM
-
-  private static int[] gemmDims(Mat a, boolean ta, Mat b, boolean tb, Mat c) {
-    GemmShape g = GemmShape.of(a, ta, b, tb, c);
-    return new int[] {g.m(), g.n(), g.k()};
-  }
 
   @Override
   public void gemm(Mat a, boolean ta, Mat b, boolean tb, Mat c, float alpha, float beta) {
@@ -364,44 +246,7 @@ public final class CudaBackend implements Backend {
       long strideC,
       float alpha,
       float beta) {
-    int[] mnk = gemmDims(a, ta, b, tb, c);
-    if (count < 0) {
-      throw new IllegalArgumentException("gemmStridedBatched: count " + count + " < 0");
-    }
-    if (count == 0 || mnk[0] == 0 || mnk[1] == 0) {
-      return;
-    }
-    if (count > 1) { // the last batch entry must lie inside each tensor (Mat checks the bounds)
-      last(a, strideA, count);
-      last(b, strideB, count);
-      last(c, strideC, count);
-    }
-    device.bindThread();
-    gemm.gemm(
-        ta,
-        tb,
-        mnk[0],
-        mnk[1],
-        mnk[2],
-        alpha,
-        Views.of("gemm", a),
-        a.ld(),
-        strideA,
-        Views.of("gemm", b),
-        b.ld(),
-        strideB,
-        beta,
-        Views.of("gemm", c),
-        c.ld(),
-        strideC,
-        count);
-  }
-
-  private static void last(Mat m, long stride, int count) {
-    if (stride < 0) {
-      throw new IllegalArgumentException("gemmStridedBatched: negative stride " + stride);
-    }
-    new Mat(m.tensor(), m.offset() + (count - 1) * stride, m.rows(), m.cols(), m.ld());
+    gemm.gemmStridedBatched(count, a, strideA, ta, b, strideB, tb, c, strideC, alpha, beta);
   }
 
   // ---------------------------------------------------------------- elementwise and reductions
@@ -616,18 +461,10 @@ public final class CudaBackend implements Backend {
    */
   @Override
   public void close() {
-    if (closed) {
+    if (memory.closed()) {
       return;
     }
-    closed = true;
-    RuntimeException first = null;
-    for (CudaTensor t : new ArrayList<>(live)) {
-      try {
-        t.close();
-      } catch (RuntimeException e) {
-        first = first == null ? e : first;
-      }
-    }
+    RuntimeException first = memory.closeTensors();
     try {
       gemm.close();
     } catch (RuntimeException e) {

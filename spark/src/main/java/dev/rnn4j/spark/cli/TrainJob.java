@@ -7,6 +7,7 @@ import dev.rnn4j.cli.TrainingOptions;
 import dev.rnn4j.data.Batch;
 import dev.rnn4j.data.Batcher;
 import dev.rnn4j.data.CharTokenizer;
+import dev.rnn4j.data.CopyVocabulary;
 import dev.rnn4j.data.Example;
 import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
@@ -200,9 +201,16 @@ final class TrainJob implements Callable<Integer> {
         Object s = r.get(r.fieldIndex(sc));
         Object t = r.get(r.fieldIndex(tc));
         if (s != null && t != null) {
-          int[] x = srcVocab.encode(srcTok.tokenize(s.toString()));
-          if (x.length > 0) {
-            devEx.add(new Example(x, tgtVocab.encode(tgtTok.tokenize(t.toString()))));
+          List<String> srcTokens = srcTok.tokenize(s.toString());
+          List<String> tgtTokens = tgtTok.tokenize(t.toString());
+          if (!srcTokens.isEmpty()) {
+            if (config.copyAttention()) {
+              // Source-only words as extended ids, as in the training shards.
+              CopyVocabulary cv = CopyVocabulary.of(srcVocab, srcTokens);
+              devEx.add(new Example(cv.sourceIds(), cv.encodeTarget(tgtTokens)));
+            } else {
+              devEx.add(new Example(srcVocab.encode(srcTokens), tgtVocab.encode(tgtTokens)));
+            }
           }
         }
       }
@@ -213,7 +221,16 @@ final class TrainJob implements Callable<Integer> {
       Files.createDirectories(out);
       try (ShardedCorpus corpus =
               ShardedCorpus.fromText(
-                  trainDf, sc, tc, srcTok, tgtTok, srcVocab, tgtVocab, parts, maxLength);
+                  trainDf,
+                  sc,
+                  tc,
+                  srcTok,
+                  tgtTok,
+                  srcVocab,
+                  tgtVocab,
+                  parts,
+                  maxLength,
+                  config.copyAttention());
           Seq2SeqModel model = new Seq2SeqModel(be, config, runSeed);
           Optimizer opt = topts.newOptimizer()) {
         Trainer.TrainerState state = new Trainer.TrainerState();
