@@ -8,8 +8,9 @@
 # Usage: scripts/bench/jmh_ab.sh COMMIT_A COMMIT_B [ROUNDS (3)] [JMH args...]
 #   e.g. scripts/bench/jmh_ab.sh 9c6ec0d 85435ee 3 -p workload=K2,K3 -p kernels=false
 # Environment: OUT (default /tmp/rnn4j-jmh-ab), THREADS (rnn4j.threads, default 1).
-# Needs the JMH jars in the local Maven repository (mvn -f benchmarks/pom.xml dependency:resolve
-# fetches them, or any earlier build of the benchmarks project).
+# Needs the JMH jars in the local Maven repository (any build of the root, whose benchmarks module
+# compiles with JMH, fetches them). Works on commits of either layout: the library built alone,
+# from src/pom.xml (a module of the root build) or from the root pom.xml of before the modules.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/../.."
 [ $# -ge 2 ] || { sed -n 2,13p "$0" >&2; exit 2; }
@@ -24,19 +25,27 @@ for j in ${jmh//:/ }; do
   [ -f "$j" ] || { echo "jmh_ab: $j missing; build the benchmarks project once (see benchmarks/README.md)" >&2; exit 2; }
 done
 mkdir -p "$out"
+# The library's build output in a worktree: src/target with the modules, target before them.
+lib() { if [ -f "$1/src/pom.xml" ]; then echo "$1/src/target"; else echo "$1/target"; fi; }
 for c in "$a" "$b"; do
   wt="$out/wt-$c"
   [ -d "$wt" ] || git worktree add -f --detach "$wt" "$c" >/dev/null
-  (cd "$wt" && mvn -B -o -q package -Dmaven.test.skip=true -Dspotless.check.skip=true >&2)
+  if [ -f "$wt/src/pom.xml" ]; then
+    (cd "$wt" && mvn -B -o -q -pl src package -Dmaven.test.skip=true -Dspotless.check.skip=true \
+      dependency:build-classpath -Dmdep.includeScope=runtime \
+      -Dmdep.outputFile=target/rnn4j-classpath.txt >&2)
+  else
+    (cd "$wt" && mvn -B -o -q package -Dmaven.test.skip=true -Dspotless.check.skip=true >&2)
+  fi
 done
-deps="$(cat "$out/wt-$b/target/rnn4j-classpath.txt"):$jmh"
+deps="$(cat "$(lib "$out/wt-$b")/rnn4j-classpath.txt"):$jmh"
 rm -rf "$out/bench" && mkdir -p "$out/bench"
-javac -d "$out/bench" -cp "$out/wt-$b/target/classes:$deps" \
+javac -d "$out/bench" -cp "$(lib "$out/wt-$b")/classes:$deps" \
   -processor org.openjdk.jmh.generators.BenchmarkProcessor \
   benchmarks/src/main/java/dev/rnn4j/bench/{Rnn4jBench,Workload,Threads}.java
 for r in $(seq 1 "$rounds"); do
   for c in "$a" "$b"; do
-    OMP_NUM_THREADS=1 java -cp "$out/bench:$out/wt-$c/target/classes:$deps" org.openjdk.jmh.Main \
+    OMP_NUM_THREADS=1 java -cp "$out/bench:$(lib "$out/wt-$c")/classes:$deps" org.openjdk.jmh.Main \
       Rnn4jBench -wi 4 -i 10 -w 1 -r 1 -f 1 -jvmArgsAppend "-Drnn4j.threads=${THREADS:-1}" \
       -rf json -rff "$out/$c-$r.json" "$@" > "$out/$c-$r.log" 2>&1
     echo "$(date -u +%H:%M:%S) $c round $r: $(uptime | sed 's/.*load average/load average/')" >&2
