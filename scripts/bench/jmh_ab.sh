@@ -7,7 +7,8 @@
 #
 # Usage: scripts/bench/jmh_ab.sh COMMIT_A COMMIT_B [ROUNDS (3)] [JMH args...]
 #   e.g. scripts/bench/jmh_ab.sh 9c6ec0d 85435ee 3 -p workload=K2,K3 -p kernels=false
-# Environment: OUT (default /tmp/rnn4j-jmh-ab), THREADS (rnn4j.threads, default 1).
+# Environment: OUT (default /tmp/rnn4j-jmh-ab), THREADS (rnn4j.threads, default 1), BENCH
+# (Rnn4jBench, the default, or OpFamilyBench: one micro-benchmark per op family).
 # Needs the JMH jars in the local Maven repository (any build of the root, whose benchmarks module
 # compiles with JMH, fetches them). Works on commits of either layout: the library built alone,
 # from src/pom.xml (a module of the root build) or from the root pom.xml of before the modules.
@@ -42,11 +43,11 @@ deps="$(cat "$(lib "$out/wt-$b")/rnn4j-classpath.txt"):$jmh"
 rm -rf "$out/bench" && mkdir -p "$out/bench"
 javac -d "$out/bench" -cp "$(lib "$out/wt-$b")/classes:$deps" \
   -processor org.openjdk.jmh.generators.BenchmarkProcessor \
-  benchmarks/src/main/java/dev/rnn4j/bench/{Rnn4jBench,Workload,Threads}.java
+  benchmarks/src/main/java/dev/rnn4j/bench/{Rnn4jBench,Workload,Threads,OpFamilyBench}.java
 for r in $(seq 1 "$rounds"); do
   for c in "$a" "$b"; do
     OMP_NUM_THREADS=1 java -cp "$out/bench:$(lib "$out/wt-$c")/classes:$deps" org.openjdk.jmh.Main \
-      Rnn4jBench -wi 4 -i 10 -w 1 -r 1 -f 1 -jvmArgsAppend "-Drnn4j.threads=${THREADS:-1}" \
+      "${BENCH:-Rnn4jBench}" -wi 4 -i 10 -w 1 -r 1 -f 1 -jvmArgsAppend "-Drnn4j.threads=${THREADS:-1}" \
       -rf json -rff "$out/$c-$r.json" "$@" > "$out/$c-$r.log" 2>&1
     echo "$(date -u +%H:%M:%S) $c round $r: $(uptime | sed 's/.*load average/load average/')" >&2
   done
