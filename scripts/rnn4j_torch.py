@@ -543,6 +543,13 @@ def encode_copy(vocab_index, tokens):
     return ids, list(extra)
 
 
+def encode_copy_target(vocab_index, tokens, source_only):
+    """rnn4j's CopyVocabulary.encodeTarget: a word outside the vocabulary takes the id of the same
+    source-only word (V + k), else UNK."""
+    v, extra = len(vocab_index), {t: i for i, t in enumerate(source_only)}
+    return [vocab_index.get(t, v + extra[t] if t in extra else UNK) for t in tokens]
+
+
 def decode_ids(vocab, ids, source_only=()):
     """rnn4j's Vocabulary.decode: stops at EOS, skips PAD and BOS; ids >= V are source_only words."""
     out = []
