@@ -78,6 +78,14 @@ public final class CopyVocabulary {
   }
 
   /**
+   * The pair of this source and {@code targetTokens} as ids: {@link #sourceIds()}, {@link
+   * #encodeTarget}.
+   */
+  public Example example(List<String> targetTokens) {
+    return new Example(sourceIds.clone(), encodeTarget(targetTokens));
+  }
+
+  /**
    * Tokens of ids over the extended vocabulary as {@link Vocabulary#decode} reads them (up to the
    * first EOS, without PAD or BOS), with V + k as the k-th source-only word.
    *

@@ -10,11 +10,11 @@ final class ExtendedIds {
   private ExtendedIds() {}
 
   /**
-   * Checks sources (B, S) with lengths (B) for a copy model over a vocabulary of {@code v} ids and
-   * returns the width of the output distribution: V plus the largest number of extended ids a row
-   * uses (the highest id + 1 − V, or 0).
+   * Checks sources (B, S) (PAD beyond each length) for a copy model over a vocabulary of {@code v}
+   * ids and returns the width of the output distribution: V plus the largest number of extended ids
+   * a row uses (the highest id + 1 − V, or 0).
    */
-  static int checkSources(int[] src, int[] lengths, int b, int s, int v) {
+  static int checkSources(int[] src, int b, int s, int v) {
     int width = v;
     for (int row = 0; row < b; row++) {
       for (int i = 0; i < s; i++) {
@@ -44,7 +44,7 @@ final class ExtendedIds {
    * target id at or above V (input and output) is one that its row's source holds.
    */
   static void checkBatch(Seq2SeqBatch batch, int v) {
-    checkSources(batch.src(), batch.srcLengths(), batch.size(), batch.srcLen(), v);
+    checkSources(batch.src(), batch.size(), batch.srcLen(), v);
     checkTargets("target input", batch.tgtIn(), batch, v);
     checkTargets("target output", batch.tgtOut(), batch, v);
   }

@@ -463,7 +463,7 @@ public final class Seq2SeqModel implements Module {
     int width = cfg.tgtVocab();
     int[] embedded = src;
     if (cfg.copyAttention()) {
-      width = ExtendedIds.checkSources(src, srcLengths, batch, srcLen, cfg.tgtVocab());
+      width = ExtendedIds.checkSources(src, batch, srcLen, cfg.tgtVocab());
       embedded = CopyVocabulary.embeddable(src, cfg.tgtVocab());
     } else {
       checkIds("source", src, cfg.srcVocab());

@@ -93,7 +93,6 @@ public final class DevMetric {
       src.add(dev.get(i).source());
       refs.add(List.of(references.get(i)));
     }
-    List<Integer> examples = List.copyOf(idx);
     String shown =
         switch (name) {
           case "bleu" -> "BLEU";
@@ -114,7 +113,7 @@ public final class DevMetric {
         List<int[]> hyp = new Translator(model).best(src, DecodeOptions.greedy());
         List<String> text = new ArrayList<>(hyp.size());
         for (int k = 0; k < hyp.size(); k++) {
-          text.add(detokenize.detokenize(examples.get(k), hyp.get(k)));
+          text.add(detokenize.detokenize(idx.get(k), hyp.get(k)));
         }
         return TextMetrics.score(name, text, refs).score();
       }

@@ -87,16 +87,16 @@ record Corpus(List<List<String>> sources, List<List<String>> targets, CorpusRepo
       }
     }
 
-    /** The ids of one pair, and its extended vocabulary when copying (else null). */
-    Example encode(List<String> source, List<String> target, CopyVocabulary[] copyOut) {
-      if (!copy) {
-        return new Example(srcVocab.encode(source), tgtVocab.encode(target));
-      }
-      CopyVocabulary cv = CopyVocabulary.of(srcVocab, source);
-      if (copyOut != null) {
-        copyOut[0] = cv;
-      }
-      return new Example(cv.sourceIds(), cv.encodeTarget(target));
+    /** The extended vocabulary of {@code source} when copying, else null. */
+    CopyVocabulary copyVocabulary(List<String> source) {
+      return copy ? CopyVocabulary.of(srcVocab, source) : null;
+    }
+
+    /** The ids of one pair: over {@code cv}, the source's extended vocabulary, unless null. */
+    Example encode(List<String> source, List<String> target, CopyVocabulary cv) {
+      return cv != null
+          ? cv.example(target)
+          : new Example(srcVocab.encode(source), tgtVocab.encode(target));
     }
   }
 
@@ -137,22 +137,19 @@ record Corpus(List<List<String>> sources, List<List<String>> targets, CorpusRepo
     List<Example> out = new ArrayList<>();
     List<String> targets = keepTexts ? new ArrayList<>() : null;
     List<CopyVocabulary> copies = keepTexts && enc.copy() ? new ArrayList<>() : null;
-    CopyVocabulary[] cv = new CopyVocabulary[1];
     CorpusReport report =
         reader(enc.srcTok(), enc.tgtTok(), maxLength)
             .read(
                 file,
                 p -> {
-                  out.add(
-                      enc.encode(
-                          enc.srcTok().tokenize(p.source()),
-                          enc.tgtTok().tokenize(p.target()),
-                          copies == null ? null : cv));
+                  List<String> source = enc.srcTok().tokenize(p.source());
+                  CopyVocabulary cv = enc.copyVocabulary(source);
+                  out.add(enc.encode(source, enc.tgtTok().tokenize(p.target()), cv));
                   if (targets != null) {
                     targets.add(p.target());
                   }
                   if (copies != null) {
-                    copies.add(cv[0]);
+                    copies.add(cv);
                   }
                 });
     if (report.rejected() > 0) {

@@ -2,6 +2,7 @@ package dev.rnn4j.spark;
 
 import dev.rnn4j.data.CharTokenizer;
 import dev.rnn4j.data.CopyVocabulary;
+import dev.rnn4j.data.Example;
 import dev.rnn4j.data.Tokenizer;
 import dev.rnn4j.data.Vocabulary;
 import dev.rnn4j.data.WhitespaceTokenizer;
@@ -76,10 +77,10 @@ final class TextCodec implements Serializable {
     if (src == null) {
       src = Vocabulary.of(sourceTokens);
     }
-    CopyVocabulary cv = CopyVocabulary.of(src, tokenizer(sourceTokenizer).tokenize(source));
-    return new int[][] {
-      cv.sourceIds(), cv.encodeTarget(tokenizer(targetTokenizer).tokenize(target))
-    };
+    Example e =
+        CopyVocabulary.of(src, tokenizer(sourceTokenizer).tokenize(source))
+            .example(tokenizer(targetTokenizer).tokenize(target));
+    return new int[][] {e.source(), e.target()};
   }
 
   int[] target(String text) {

@@ -206,8 +206,7 @@ final class TrainJob implements Callable<Integer> {
           if (!srcTokens.isEmpty()) {
             if (config.copyAttention()) {
               // Source-only words as extended ids, as in the training shards.
-              CopyVocabulary cv = CopyVocabulary.of(srcVocab, srcTokens);
-              devEx.add(new Example(cv.sourceIds(), cv.encodeTarget(tgtTokens)));
+              devEx.add(CopyVocabulary.of(srcVocab, srcTokens).example(tgtTokens));
             } else {
               devEx.add(new Example(srcVocab.encode(srcTokens), tgtVocab.encode(tgtTokens)));
             }
